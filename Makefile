@@ -1,0 +1,91 @@
+# Khuyến công số — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Test workers per run (pytest-xdist); 2 matches the CI machine.
+TEST_WORKERS ?= 2
+# Debian packages the tests need: a PostgreSQL server, chromium for browser tests, poppler's pdftotext,
+# the Times-metric fonts for PDFs and pango for WeasyPrint.
+TEST_DEBS := postgresql chromium poppler-utils fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+
+.PHONY: help run serve test lint format test-sqlite test-postgres test-browser lock messages system-deps clean-db
+
+help:
+	@echo "make run    - cài đặt, chuyển đổi CSDL, nạp dữ liệu mẫu và chạy tại http://$(HOST):$(PORT)"
+	@echo "make test   - kiểm thử toàn bộ: ruff, pytest trên SQLite và PostgreSQL, kiểm thử trình duyệt"
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+var/secret_key:
+	mkdir -p var
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: $(VENV)/.runtime var/secret_key
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
+system-deps:
+	@missing=""; for pkg in $(TEST_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test-sqlite: $(VENV)/.dev
+	@echo "=== pytest on SQLite ==="
+	$(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) -q
+
+test-postgres: $(VENV)/.dev system-deps
+	@echo "=== pytest on PostgreSQL ==="
+	scripts/with_postgres.sh $(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) -q
+
+test-browser: $(VENV)/.dev system-deps
+	@echo "=== browser tests in chromium ==="
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser -q
+
+test: system-deps lint test-sqlite test-postgres test-browser
+	@echo "=== make test: all passed (SQLite, PostgreSQL, chromium) ==="
+
+lock:
+	rm -rf /tmp/khuyencong-lock && $(PYTHON) -m venv /tmp/khuyencong-lock
+	/tmp/khuyencong-lock/bin/pip install --quiet --upgrade pip
+	/tmp/khuyencong-lock/bin/pip install --quiet .
+	{ echo "# Pinned runtime dependencies (from pyproject.toml). Regenerate: make lock"; \
+	  /tmp/khuyencong-lock/bin/pip freeze --exclude khuyencong; } > requirements.txt
+	/tmp/khuyencong-lock/bin/pip install --quiet ".[dev]"
+	{ echo "# Pinned development dependencies. Regenerate: make lock"; echo "-r requirements.txt"; \
+	  comm -13 <(sort requirements.txt) <(/tmp/khuyencong-lock/bin/pip freeze --exclude khuyencong | sort); } > requirements-dev.txt
+
+messages: $(VENV)/.dev
+	cd khuyencong && ../$(PY) ../manage.py makemessages -l en --ignore "*/migrations/*"
+	$(PY) manage.py compilemessages -l en
+
+clean-db:
+	rm -f var/khuyencong.sqlite3 var/khuyencong.sqlite3-wal var/khuyencong.sqlite3-shm

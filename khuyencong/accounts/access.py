@@ -1,0 +1,134 @@
+"""The only door to scoped objects.
+
+Every list selector filters with `scope_queryset`, every view or API endpoint that loads one object calls an
+`access_<thing>(user, id, *, write=False)` function below. Objects outside the user's scope raise
+`NotFound` exactly like objects that do not exist, so a guessed id reveals nothing.
+
+Scope follows from where the user sits: an agency without jurisdiction (the ministry, the central
+department, the regional centres) reaches the whole country; an agency with a province as jurisdiction
+reaches that province; an establishment representative reaches its own establishment; anyone else nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+
+from khuyencong.accounts.roles import can, user_roles
+from khuyencong.core.errors import NotFound, PermissionDenied
+
+NATIONAL = "national"
+PROVINCE = "province"
+ESTABLISHMENT = "establishment"
+NOTHING = "nothing"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str
+    province_id: int | None = None
+    establishment_id: int | None = None
+
+    @property
+    def is_national(self) -> bool:
+        return self.kind == NATIONAL
+
+    def covers_province(self, province_id: int | None) -> bool:
+        return self.kind == NATIONAL or (self.kind == PROVINCE and province_id == self.province_id)
+
+    def covers_scope(self, other: Scope) -> bool:
+        """True when everything `other` reaches is reached by this scope (for delegating rights)."""
+        if self.kind == NATIONAL:
+            return True
+        if self.kind == PROVINCE:
+            return other.kind == PROVINCE and other.province_id == self.province_id
+        if self.kind == ESTABLISHMENT:
+            return other.kind == ESTABLISHMENT and other.establishment_id == self.establishment_id
+        return other.kind == NOTHING
+
+
+_SCOPE_CACHE_ATTR = "_khuyencong_scope"
+
+
+def scope_of(*, agency=None, establishment_id: int | None = None) -> Scope:
+    if establishment_id is not None:
+        return Scope(ESTABLISHMENT, establishment_id=establishment_id)
+    if agency is None or not agency.is_active:
+        return Scope(NOTHING)
+    if agency.jurisdiction_id is None:
+        return Scope(NATIONAL)
+    return Scope(PROVINCE, province_id=agency.jurisdiction.province_id or agency.jurisdiction_id)
+
+
+def user_scope(user) -> Scope:
+    """The rows a user reaches; nothing at all for anonymous, inactive or role-less users."""
+    if user is None or not user.is_authenticated or not user.is_active or not user_roles(user):
+        return Scope(NOTHING)
+    cached = getattr(user, _SCOPE_CACHE_ATTR, None)
+    if cached is None:
+        cached = scope_of(agency=user.agency, establishment_id=user.establishment_id)
+        setattr(user, _SCOPE_CACHE_ATTR, cached)
+    return cached
+
+
+def forget_cached_scope(user) -> None:
+    if hasattr(user, _SCOPE_CACHE_ATTR):
+        delattr(user, _SCOPE_CACHE_ATTR)
+
+
+def scope_queryset(user, queryset: QuerySet, *, province: str | None, establishment: str | None) -> QuerySet:
+    """Filter `queryset` in the database to the user's scope.
+
+    `province` is the lookup path to the record's current province id (e.g. "province_id" or
+    "project__province_id"); `establishment` the path to the establishment id it belongs to, or None when
+    establishment representatives must never see this kind of record.
+    """
+    scope = user_scope(user)
+    if scope.kind == NATIONAL:
+        return queryset
+    if scope.kind == PROVINCE and province is not None:
+        return queryset.filter(**{province: scope.province_id})
+    if scope.kind == ESTABLISHMENT and establishment is not None:
+        return queryset.filter(**{establishment: scope.establishment_id}).distinct()
+    return queryset.none()
+
+
+def load_scoped(
+    user,
+    queryset: QuerySet,
+    pk,
+    *,
+    province: str | None,
+    establishment: str | None,
+    write: bool,
+    capability: str | None,
+) -> Model:
+    """Load one object through the scope filter; `write` additionally requires `capability`."""
+    if not user_roles(user):
+        raise NotFound()
+    try:
+        obj = scope_queryset(user, queryset, province=province, establishment=establishment).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if write and (capability is None or not can(user, capability)):
+        raise PermissionDenied("Bạn không có quyền thay đổi đối tượng này.")
+    return obj
+
+
+# --- One function per kind of scoped object ---------------------------------------------------------
+
+
+def access_establishment(user, establishment_id, *, write: bool = False):
+    from khuyencong.registry.models import Establishment
+
+    own = user_scope(user).kind == ESTABLISHMENT
+    return load_scoped(
+        user,
+        Establishment.objects.select_related("province", "commune"),
+        establishment_id,
+        province="province_id",
+        establishment="pk",
+        write=write,
+        capability="establishment.edit_own" if own else "establishment.edit",
+    )

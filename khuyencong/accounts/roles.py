@@ -1,0 +1,87 @@
+"""What each role may do, declared in one place.
+
+A role is stored as a Django group named by its code (created by a migration). Capabilities are plain
+strings checked with `can(user, capability)`; which rows a capability reaches is decided separately by the
+user's scope (`access.py`). Adding a feature means adding its capabilities here, to the roles that hold them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", "Quản trị hệ thống"
+    CENTRAL_OFFICER = "central_officer", "Chuyên viên Cục"
+    CENTRAL_LEADER = "central_leader", "Lãnh đạo Cục (phê duyệt)"
+    PROVINCE_OFFICER = "province_officer", "Chuyên viên Sở Công Thương"
+    PROVINCE_LEADER = "province_leader", "Lãnh đạo Sở / UBND tỉnh (phê duyệt)"
+    CENTRE_OFFICER = "centre_officer", "Cán bộ Trung tâm Khuyến công"
+    COMMUNE_COLLABORATOR = "commune_collaborator", "Cộng tác viên khuyến công cấp xã"
+    ESTABLISHMENT_REP = "establishment_rep", "Đại diện cơ sở CNNT"
+    AUDITOR = "auditor", "Kiểm tra (chỉ đọc)"
+
+
+# Every capability the system checks, with what it lets a user do.
+CAPABILITIES: dict[str, str] = {
+    "data.view": "Xem dữ liệu trong phạm vi",
+    "users.manage": "Quản lý người dùng trong phạm vi",
+    "audit.view": "Xem nhật ký kiểm tra",
+    "reference.manage": "Quản lý danh mục (đơn vị hành chính, ngành nghề, định mức)",
+    "establishment.edit": "Thêm, sửa cơ sở CNNT",
+    "establishment.edit_own": "Cập nhật hồ sơ cơ sở của mình",
+    "establishment.approve": "Duyệt đăng ký cơ sở CNNT",
+    "establishment.merge": "Gộp cơ sở trùng",
+    "import.run": "Nhập dữ liệu từ tệp",
+}
+
+_READ = {"data.view"}
+_OFFICER = _READ | {"establishment.edit", "import.run"}
+_LEADER = _OFFICER | {"establishment.approve", "establishment.merge"}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(_LEADER | {"users.manage", "audit.view", "reference.manage"}),
+    Role.CENTRAL_OFFICER: frozenset(_OFFICER),
+    Role.CENTRAL_LEADER: frozenset(_LEADER),
+    Role.PROVINCE_OFFICER: frozenset(_OFFICER),
+    Role.PROVINCE_LEADER: frozenset(_LEADER),
+    Role.CENTRE_OFFICER: frozenset(_OFFICER),
+    Role.COMMUNE_COLLABORATOR: frozenset(_READ | {"establishment.edit"}),
+    Role.ESTABLISHMENT_REP: frozenset(_READ | {"establishment.edit_own"}),
+    Role.AUDITOR: frozenset(_READ | {"audit.view"}),
+}
+
+_ROLE_CACHE_ATTR = "_khuyencong_roles"
+
+
+def user_roles(user) -> frozenset[str]:
+    """The role codes the user holds (cached on the user object for the request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _ROLE_CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(name for name in user.groups.values_list("name", flat=True) if name in Role.values)
+        setattr(user, _ROLE_CACHE_ATTR, cached)
+    return cached
+
+
+def forget_cached_roles(user) -> None:
+    if hasattr(user, _ROLE_CACHE_ATTR):
+        delattr(user, _ROLE_CACHE_ATTR)
+
+
+def capabilities_of(roles) -> frozenset[str]:
+    result: set[str] = set()
+    for role in roles:
+        result |= ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(result)
+
+
+def user_capabilities(user) -> frozenset[str]:
+    return capabilities_of(user_roles(user))
+
+
+def can(user, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability {capability!r}: declare it in accounts/roles.py")
+    return capability in user_capabilities(user)

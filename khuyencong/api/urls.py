@@ -1,0 +1,33 @@
+"""The API at /api/v1/: one NinjaAPI, one thin router per app."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+
+from khuyencong.api.auth import API_AUTH
+from khuyencong.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Khuyến công số API",
+    version="1",
+    description=(
+        "API của hệ thống Khuyến công số. Xác thực bằng phiên đăng nhập (kèm CSRF) hoặc khóa API cá nhân "
+        "gửi trong tiêu đề `Authorization: Bearer <khóa>`. Lỗi luôn có dạng "
+        '`{"code": ..., "message": ..., "details": ...}`.'
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+
+def _add_routers() -> None:
+    from khuyencong.api import accounts
+
+    api.add_router("/me", accounts.router)
+
+
+_add_routers()

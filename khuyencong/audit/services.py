@@ -1,0 +1,80 @@
+"""Writing audit events. Only services call this, inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import connection, models
+from django.forms.models import model_to_dict
+
+from khuyencong.audit.models import AuditEvent
+from khuyencong.core.request_context import current_request_info
+
+
+def to_json(value: Any) -> Any:
+    """Make snapshots JSON-safe: dates as ISO text, decimals as text, files as their names."""
+    if isinstance(value, dict):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_json(item) for item in value]
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or None
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """The object's concrete field values, for the before/after columns of an audit event."""
+    data = model_to_dict(obj, fields=fields)
+    for field in obj._meta.concrete_fields:
+        if (fields is None or field.name in fields) and field.name not in data:
+            data[field.name] = getattr(obj, field.attname)
+    return to_json(data)
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_label: str = "",
+    province_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Write one audit event; must run inside the caller's atomic block so it commits with the change."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the service's transaction.atomic() block")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_label = object_label or str(obj)[:300]
+        if province_id is None:
+            province_id = getattr(obj, "province_id", None)
+    info = current_request_info()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_label=(actor.get_full_name() if authenticated else "Hệ thống")[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_label=object_label[:300],
+        province_id=province_id,
+        before=to_json(before) if before is not None else None,
+        after=to_json(after) if after is not None else None,
+        note=note,
+        ip=info.ip,
+        user_agent=info.user_agent,
+    )

@@ -1,0 +1,39 @@
+"""The main navigation: one list, each entry shown only to users holding its capability.
+
+Features add their entry here when their pages land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from khuyencong.accounts.roles import can
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    capability: str | None  # None: every signed-in user
+    icon: str
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry("Trang chủ", "core:home", None, "house"),
+    NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
+]
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for entry in NAVIGATION:
+        if entry.capability is not None and not can(user, entry.capability):
+            continue
+        url = reverse(entry.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
+    return items

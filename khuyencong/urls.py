@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from khuyencong.api.urls import api
+
+urlpatterns = [
+    path("", include("khuyencong.core.urls")),
+    path("tai-khoan/", include("khuyencong.accounts.urls")),
+    path("nhat-ky/", include("khuyencong.audit.urls")),
+    path("tac-vu/", include("khuyencong.jobs.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "khuyencong.core.views.error_403"
+handler404 = "khuyencong.core.views.error_404"
+handler500 = "khuyencong.core.views.error_500"
