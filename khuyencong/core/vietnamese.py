@@ -1,0 +1,126 @@
+"""Vietnamese text helpers: normalisation, search keys and alphabetical collation.
+
+Data arrives from Excel, web forms and copy-paste in NFC or NFD, with stray zero-width characters
+and non-breaking spaces. Search must ignore case and diacritics ("ca phe" finds "Cà phê"), while
+lists must follow Vietnamese dictionary order (a < ă < â < b …), which neither code-point order
+nor the C locale gives.
+"""
+
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["collate_vi", "fold_vi", "nfc", "sort_key_vi"]
+
+# Zero-width characters removed outright; they are invisible and break equality and search.
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Non-breaking and fixed-width spaces that Excel and Word insert; they should behave as spaces.
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f"), " ")
+_CLEAN_TABLE = {**_ZERO_WIDTH, **_SPACES}
+
+_D_STROKE = {ord("đ"): "d", ord("Đ"): "D"}
+
+# Combining marks that turn a base letter into a separate Vietnamese letter (primary difference).
+_BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
+_LETTER_MARKS = {_BREVE, _CIRCUMFLEX, _HORN}
+# Tone marks in common dictionary order: none < huyền < hỏi < ngã < sắc < nặng.
+_TONE_WEIGHT = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_OTHER_MARK_WEIGHT = 6  # any non-Vietnamese accent (ü, ç, …) sorts after all tones
+
+# The Vietnamese alphabet with the Latin-only letters f, j, w, z slotted into their Latin positions.
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+    "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]  # fmt: skip
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+
+# Primary weight tiers: space < punctuation/symbols < digits < Latin/Vietnamese letters < other letters.
+_TIER_PUNCT = 1
+_TIER_DIGIT = 0x110001
+_TIER_LATIN = 0x120000
+_TIER_OTHER = 0x130000
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in NFC with zero-width characters removed and non-breaking spaces as spaces.
+
+    NFC makes visually identical strings (precomposed "ệ" vs "e" + marks) compare equal.
+    """
+    return unicodedata.normalize("NFC", text.translate(_CLEAN_TABLE))
+
+
+def fold_vi(text: str) -> str:
+    """Return a case- and diacritic-insensitive search key ("ĐẮK LẮK" → "dak lak").
+
+    đ/Đ do not decompose in Unicode, so they are mapped to d explicitly; every combining mark is
+    dropped. Written without unidecode (GPL) on purpose.
+    """
+    decomposed = unicodedata.normalize("NFD", nfc(text).translate(_D_STROKE))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def _split_clusters(text: str) -> list[tuple[str, str]]:
+    """Split NFD text into (base character, following combining marks) pairs."""
+    clusters: list[tuple[str, str]] = []
+    for ch in text:
+        if unicodedata.combining(ch) and clusters:
+            base, marks = clusters[-1]
+            clusters[-1] = (base, marks + ch)
+        elif not unicodedata.combining(ch):
+            clusters.append((ch, ""))
+        # A combining mark with no base character has nothing to attach to and carries no order.
+    return clusters
+
+
+def _primary(base: str, marks: str) -> int:
+    lower = base.lower()
+    if lower.isalpha():
+        letter = lower + "".join(m for m in marks if m in _LETTER_MARKS)
+        letter = unicodedata.normalize("NFC", letter)
+        if letter in _LETTER_RANK:
+            return _TIER_LATIN + _LETTER_RANK[letter]
+        if lower in _LETTER_RANK:  # a Latin letter with a non-Vietnamese modifier, e.g. "ŏ"
+            return _TIER_LATIN + _LETTER_RANK[lower]
+        return _TIER_OTHER + ord(lower)
+    if base.isspace():
+        return 0
+    if base.isdigit():
+        return _TIER_DIGIT + unicodedata.digit(base, 0)
+    return _TIER_PUNCT + ord(base)
+
+
+def _secondary(marks: str) -> int:
+    weight = 0
+    for mark in marks:
+        if mark in _TONE_WEIGHT:
+            weight = max(weight, _TONE_WEIGHT[mark])
+        elif mark not in _LETTER_MARKS:
+            weight = max(weight, _OTHER_MARK_WEIGHT)
+    return weight
+
+
+@lru_cache(maxsize=8192)
+def sort_key_vi(text: str) -> tuple:
+    """Return a key that sorts strings in Vietnamese dictionary order.
+
+    Levels, as in the Unicode Collation Algorithm:
+    1. letters: a < ă < â < b < c < d < đ < e < ê < (f) < g < h < i < (j) < k < l < m < n < o < ô < ơ
+       < p < q < r < s < t < u < ư < v < (w) < x < y < (z); spaces sort before punctuation, which
+       sorts before digits (compared digit by digit), which sort before letters;
+    2. tones, in common dictionary order: none < huyền < hỏi < ngã < sắc < nặng;
+    3. case: lower before upper;
+    4. the NFC text itself, so that only identical strings compare equal (stable ORDER BY).
+    NFC and NFD spellings give the same key.
+    """
+    clean = nfc(text)
+    clusters = _split_clusters(unicodedata.normalize("NFD", clean))
+    primary = tuple(_primary(base, marks) for base, marks in clusters)
+    secondary = tuple(_secondary(marks) for _, marks in clusters)
+    tertiary = tuple(int(base.isupper()) for base, _ in clusters)
+    return (primary, secondary, tertiary, clean)
+
+
+def collate_vi(a: str, b: str) -> int:
+    """Compare two strings in Vietnamese order; usable with ``sqlite3.Connection.create_collation``."""
+    key_a, key_b = sort_key_vi(a), sort_key_vi(b)
+    return (key_a > key_b) - (key_a < key_b)
