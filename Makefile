@@ -60,11 +60,11 @@ format: $(VENV)/.dev
 
 test-sqlite: $(VENV)/.dev
 	@echo "=== pytest on SQLite ==="
-	$(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) -q
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -q
 
 test-postgres: $(VENV)/.dev system-deps
 	@echo "=== pytest on PostgreSQL ==="
-	scripts/with_postgres.sh $(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) -q
+	scripts/with_postgres.sh $(VENV)/bin/pytest -n $(TEST_WORKERS) -q
 
 test-browser: $(VENV)/.dev system-deps
 	@echo "=== browser tests in chromium ==="

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 
 import pytest
+from django.db.backends.signals import connection_created
 from django.test import Client
 
 from tests.personas import Personas, build_personas
@@ -21,10 +22,22 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.AXES_ENABLED = False
+    # Transactional tests flush the database between tests, audit trail included (see audit's flush).
+    settings.AUDIT_ALLOW_FLUSH = True
     # Static files straight from the source folders (no collectstatic before tests).
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="khuyencong-static-")
+    connection_created.connect(refuse_non_test_database, dispatch_uid="tests.refuse_non_test_database")
+
+
+def refuse_non_test_database(sender, connection, **kwargs):
+    """A test must never touch a real database: only test_* databases, in-memory SQLite, or (unnamed) the
+    server's maintenance database that Django uses to create and drop test databases."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if name in ("", "postgres") or "test" in name.rsplit("/", 1)[-1] or "mode=memory" in name:
+        return
+    raise RuntimeError(f"Tests tried to connect to a non-test database: {name}")
 
 
 @pytest.fixture

@@ -89,3 +89,11 @@ def test_audit_filters(personas, client_for):
     assert "establishment.update" not in client.get(reverse("audit:list"), {"action": "project"}).content.decode()
     response = client.get(reverse("audit:list"), {"date_from": "31/12/2099"})
     assert "establishment.update" not in response.content.decode()
+
+
+def test_flush_is_refused_outside_the_test_suite(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.AUDIT_ALLOW_FLUSH = False
+    with pytest.raises(CommandError, match="nhật ký kiểm tra"):
+        call_command("flush", interactive=False)
