@@ -17,7 +17,8 @@ api = NinjaAPI(
     ),
     auth=API_AUTH,
     urls_namespace="api",
-    docs=Swagger(settings={"persistAuthorization": False}),
+    # No validator badge: it would be fetched from validator.swagger.io.
+    docs=Swagger(settings={"persistAuthorization": False, "validatorUrl": None}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

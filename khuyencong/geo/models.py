@@ -30,6 +30,9 @@ class UnitType(models.TextChoices):
     DAC_KHU = "dac_khu", "Đặc khu"
 
 
+SHORT_PREFIX = {UnitType.THANH_PHO_TW: "Thành phố", UnitType.THANH_PHO_THUOC_TINH: "Thành phố"}
+
+
 class Unit(models.Model):
     key = models.CharField("Khóa", max_length=40, unique=True, help_text="Ví dụ 2025:province:01, legacy:district:001")
     code = models.CharField("Mã", max_length=5, db_index=True)
@@ -76,7 +79,12 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_unit_type_display()} {self.name}"
+        return f"{self.type_prefix} {self.name}"
+
+    @property
+    def type_prefix(self) -> str:
+        """The word written before the name: "Tỉnh", "Thành phố", "Huyện", "Xã", …"""
+        return SHORT_PREFIX.get(self.unit_type, self.get_unit_type_display())
 
     @property
     def is_current(self) -> bool:
@@ -89,6 +97,11 @@ class UnitSuccession(models.Model):
     predecessor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="succession_out")
     successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="succession_in")
     effective_date = models.DateField("Ngày hiệu lực")
+    is_primary = models.BooleanField(
+        "Đơn vị kế thừa chính",
+        default=True,
+        help_text="Khi một đơn vị cũ bị chia cho nhiều đơn vị mới, số liệu cũ được cộng dồn vào đơn vị chính.",
+    )
     note = models.CharField("Ghi chú", max_length=300, blank=True)
 
     class Meta:
@@ -100,3 +113,60 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.effective_date:%d/%m/%Y})"
+
+
+class UnitAlias(models.Model):
+    """Spellings that folding alone does not catch: "TP HCM", "Đăk Lăk", "BR-VT", "Thừa Thiên Huế"."""
+
+    alias = models.CharField("Tên gọi khác", max_length=120)
+    alias_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name = "Tên gọi khác của đơn vị"
+        verbose_name_plural = "Tên gọi khác của đơn vị"
+        constraints = [models.UniqueConstraint(fields=["alias_folded", "unit"], name="geo_alias_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.unit}"
+
+
+class RegionScheme(models.TextChoices):
+    VOTING = "voting", "Vùng bình chọn sản phẩm CNNT tiêu biểu (TT 26/2014/TT-BCT)"
+    SOCIO = "socio", "Vùng kinh tế - xã hội"
+
+
+class Region(models.Model):
+    scheme = models.CharField("Cách chia vùng", max_length=10, choices=RegionScheme.choices)
+    code = models.CharField("Mã vùng", max_length=20)
+    name = models.CharField("Tên vùng", max_length=120)
+    provinces = models.ManyToManyField(Unit, related_name="regions", verbose_name="Tỉnh")
+
+    class Meta:
+        verbose_name = "Vùng"
+        verbose_name_plural = "Vùng"
+        ordering = ["scheme", "code"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="geo_region_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustryCode(models.Model):
+    """Vietnam Standard Industrial Classification (VSIC 2018, QĐ 27/2018/QĐ-TTg): sections and divisions
+    ship with the project; deeper levels are imported from the official list."""
+
+    version = models.CharField("Phiên bản", max_length=10, default="2018")
+    code = models.CharField("Mã ngành", max_length=5)
+    level = models.PositiveSmallIntegerField("Cấp")
+    name = models.CharField("Tên ngành", max_length=300)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        verbose_name = "Ngành kinh tế (VSIC)"
+        verbose_name_plural = "Ngành kinh tế (VSIC)"
+        ordering = ["version", "level", "code"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="geo_industry_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
