@@ -89,8 +89,8 @@ _MULTIPLIERS: dict[str, int] = {
 }
 
 _NUMBER = (
-    r"\d{1,3}(?:\.\d{3})+(?![\d.])(?:,\d+)?"  # 1.234.567 or 1.234,5 (dot thousands, comma decimals)
-    r"|\d{1,3}(?: \d{3})+(?!\d)(?:,\d+)?"  # 1 234 567 (space thousands)
+    r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"  # 1.234.567 or 1.234,5 (dot thousands, comma decimals)
+    r"|\d{1,3}(?: \d{3})+(?:,\d+)?"  # 1 234 567 (space thousands)
     r"|\d+(?:[.,]\d+)?"  # 1234567, 1,5, or 1.2 (dot decimal; only meaningful before a unit)
 )
 _UNIT_PHRASE = r"(?:nghin|ngan|trieu|tr|ty|ti)(?:\s+(?:ty|ti))?(?![a-z])"  # "nghìn tỷ" = 10^12
@@ -152,9 +152,12 @@ def parse_vnd(text: str, allow_negative: bool = False) -> int:
         if previous_unit is not None and unit >= previous_unit:
             raise _invalid(text, "các đơn vị phải giảm dần, ví dụ '3 tỷ 200 triệu'")
         try:
-            total += _number_value(number, has_unit=unit_phrase is not None) * unit
+            value = _number_value(number, has_unit=unit_phrase is not None) * unit
         except ValueError as error:
             raise _invalid(text, str(error)) from None
+        if previous_unit is not None and value >= previous_unit:
+            raise _invalid(text, f"'{number}' quá lớn so với đơn vị đứng trước")  # "1 tỷ 2.000 triệu"
+        total += value
         previous_unit = unit
         position = match.end()
 

@@ -82,9 +82,7 @@ def _words(value: int, leading: bool, odd_word: str, four_word: str, thousand_wo
     return words + _below_billion(low, leading, odd_word, four_word, thousand_word)
 
 
-def number_in_words(
-    n: int, odd_word: str = "linh", four_word: str = "tư", thousand_word: str = "nghìn"
-) -> str:
+def number_in_words(n: int, odd_word: str = "linh", four_word: str = "tư", thousand_word: str = "nghìn") -> str:
     """Return ``n`` in lower-case Vietnamese words: 1250 → "một nghìn hai trăm năm mươi"."""
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"Cần một số nguyên, không phải {type(n).__name__}")
@@ -95,9 +93,7 @@ def number_in_words(
     return " ".join((["âm"] if n < 0 else []) + words)
 
 
-def amount_in_words(
-    amount: int, odd_word: str = "linh", four_word: str = "tư", thousand_word: str = "nghìn"
-) -> str:
+def amount_in_words(amount: int, odd_word: str = "linh", four_word: str = "tư", thousand_word: str = "nghìn") -> str:
     """Return an amount of đồng in words for documents: 1250000000 → "Một tỷ hai trăm năm mươi triệu đồng"."""
     text = number_in_words(amount, odd_word=odd_word, four_word=four_word, thousand_word=thousand_word)
     return f"{text[0].upper()}{text[1:]} đồng"

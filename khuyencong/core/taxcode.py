@@ -41,17 +41,14 @@ def validate_tax_code(code: str) -> str:
     match = _SHAPE_RE.fullmatch(compact)
     if not match:
         raise ValueError(
-            f"Mã số thuế không hợp lệ: {code!r} (phải gồm 10 chữ số, hoặc 10 chữ số, dấu '-' và "
-            "3 chữ số mã chi nhánh)"
+            f"Mã số thuế không hợp lệ: {code!r} (phải gồm 10 chữ số, hoặc 10 chữ số, dấu '-' và 3 chữ số mã chi nhánh)"
         )
     main, branch = match.groups()
     expected = tax_code_check_digit(main[:9])
     if expected is None:
         raise ValueError(f"Mã số thuế không hợp lệ: {code!r} (9 chữ số đầu không có chữ số kiểm tra hợp lệ)")
     if int(main[9]) != expected:
-        raise ValueError(
-            f"Mã số thuế không hợp lệ: {code!r} (sai chữ số kiểm tra, chữ số thứ 10 phải là {expected})"
-        )
+        raise ValueError(f"Mã số thuế không hợp lệ: {code!r} (sai chữ số kiểm tra, chữ số thứ 10 phải là {expected})")
     if branch == "000":
         raise ValueError(f"Mã số thuế không hợp lệ: {code!r} (mã chi nhánh phải từ 001 đến 999)")
     return f"{main}-{branch}" if branch else main

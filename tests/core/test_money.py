@@ -151,6 +151,8 @@ def test_parse_vnd_examples(text, expected):
         "1 triệu 500",  # colloquially 1,5 triệu; refused as ambiguous
         "200 triệu 3 tỷ",  # units must decrease
         "3 tỷ 2 tỷ",
+        "1 tỷ 2.000 triệu",  # each part must be smaller than the unit before it
+        "1 triệu 1,5 triệu",
         "1.234.567 USD",
         "12 34",
         "1e6",

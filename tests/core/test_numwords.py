@@ -199,8 +199,7 @@ def test_words_follow_the_spelling_rules(n):
     assert ("linh", "mốt") not in pairs
     assert ("không", "mươi") not in pairs and ("một", "mươi") not in pairs
     assert all(
-        word in DIGIT_WORDS or word in {"âm", "mười", "mươi", "trăm", "linh", "nghìn", "triệu", "tỷ"}
-        for word in words
+        word in DIGIT_WORDS or word in {"âm", "mười", "mươi", "trăm", "linh", "nghìn", "triệu", "tỷ"} for word in words
     )
     # "lăm", "mốt" and "tư" only ever end a tens pair.
     for i, word in enumerate(words):

@@ -14,9 +14,7 @@ ALPHABET_ORDER = list("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")
 
 vietnamese_letters = st.one_of(
     st.sampled_from(CONSONANTS),
-    st.builds(
-        lambda v, t: unicodedata.normalize("NFC", v + t), st.sampled_from(VOWELS), st.sampled_from(TONES)
-    ),
+    st.builds(lambda v, t: unicodedata.normalize("NFC", v + t), st.sampled_from(VOWELS), st.sampled_from(TONES)),
 ).flatmap(lambda ch: st.sampled_from([ch, ch.upper()]))
 vietnamese_text = st.lists(
     st.one_of(vietnamese_letters, st.sampled_from([" ", "  ", "\t", "\u00a0"])), max_size=30
@@ -168,7 +166,8 @@ def test_base_letters_decide_before_tones_and_case(a, b):
 
     def letters_only(text):
         decomposed = nfd(nfc(text).lower())
-        return "".join(ch for ch in decomposed if ch not in TONES[1:])
+        # every kind of white space has the same primary weight
+        return "".join(" " if ch.isspace() else ch for ch in decomposed if ch not in TONES[1:])
 
     if letters_only(a) != letters_only(b):
         assert collate_vi(a, b) == collate_vi(letters_only(a), letters_only(b))
