@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("khuyencong.core.urls")),
     path("tai-khoan/", include("khuyencong.accounts.urls")),
     path("nhat-ky/", include("khuyencong.audit.urls")),
+    path("quan-tri/", include("khuyencong.accounts.admin_urls")),
     path("tac-vu/", include("khuyencong.jobs.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -132,3 +132,22 @@ def access_establishment(user, establishment_id, *, write: bool = False):
         write=write,
         capability="establishment.edit_own" if own else "establishment.edit",
     )
+
+
+def access_user(user, user_id):
+    """Users are reached by administrators only, within their scope (see selectors.users_visible_to)."""
+    from khuyencong.accounts.selectors import users_visible_to
+
+    found = users_visible_to(user).filter(pk=user_id).first() if str(user_id).isdigit() else None
+    if found is None:
+        raise NotFound("Không tìm thấy người dùng.")
+    return found
+
+
+def access_agency(user, agency_id):
+    from khuyencong.accounts.selectors import agencies_visible_to
+
+    found = agencies_visible_to(user).filter(pk=agency_id).first() if str(agency_id).isdigit() else None
+    if found is None:
+        raise NotFound("Không tìm thấy cơ quan.")
+    return found

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from khuyencong.accounts.models import Agency
+from khuyencong.accounts.roles import Role
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -17,3 +20,48 @@ class TokenForm(forms.Form):
         coerce=int,
         initial=365,
     )
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label="Tìm kiếm", required=False)
+    role = forms.ChoiceField(label="Vai trò", required=False)
+    active = forms.ChoiceField(
+        label="Trạng thái", required=False, choices=[("", "Tất cả"), ("1", "Đang hoạt động"), ("0", "Ngừng hoạt động")]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Tất cả"), *Role.choices]
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(label="Vai trò", choices=Role.choices, **kwargs)
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label="Tên đăng nhập", max_length=150)
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    email = forms.EmailField(label="Thư điện tử", required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=30, required=False)
+    position = forms.CharField(label="Chức vụ", max_length=120, required=False)
+    agency = forms.ModelChoiceField(label="Cơ quan", queryset=Agency.objects.none(), required=False)
+    establishment_id = forms.IntegerField(
+        label="Mã cơ sở CNNT (với tài khoản đại diện cơ sở)", required=False, min_value=1
+    )
+    roles = RolesField()
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies
+
+
+class UserRolesForm(forms.Form):
+    roles = RolesField()
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label="Lý do ngừng hoạt động", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)

@@ -40,7 +40,6 @@ _OFFICER = _READ | {"establishment.edit", "import.run"}
 _LEADER = _OFFICER | {"establishment.approve", "establishment.merge"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.SYSTEM_ADMIN: frozenset(_LEADER | {"users.manage", "audit.view", "reference.manage"}),
     Role.CENTRAL_OFFICER: frozenset(_OFFICER),
     Role.CENTRAL_LEADER: frozenset(_LEADER),
     Role.PROVINCE_OFFICER: frozenset(_OFFICER),
@@ -50,6 +49,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ESTABLISHMENT_REP: frozenset(_READ | {"establishment.edit_own"}),
     Role.AUDITOR: frozenset(_READ | {"audit.view"}),
 }
+
+# The system administrator holds every capability (within its scope), so that it can grant any role there;
+# what it may grant is still limited to what it holds and to its scope (accounts/services.py).
+ROLE_CAPABILITIES[Role.SYSTEM_ADMIN] = frozenset(CAPABILITIES)
+
+# Which agencies a role fits: central roles sit in national agencies, provincial roles in a province's
+# agencies, the establishment representative in no agency (it is tied to its establishment).
+NATIONAL_ROLES = frozenset({Role.CENTRAL_OFFICER, Role.CENTRAL_LEADER})
+PROVINCIAL_ROLES = frozenset(
+    {Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER, Role.CENTRE_OFFICER, Role.COMMUNE_COLLABORATOR}
+)
+ANY_AGENCY_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.AUDITOR})
 
 _ROLE_CACHE_ATTR = "_khuyencong_roles"
 

@@ -22,6 +22,7 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("Trang chủ", "core:home", None, "house"),
+    NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
     NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
 ]
 
