@@ -13,7 +13,9 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:
     from khuyencong.core.vietnamese import collate_vi, fold_vi
 
     connection.connection.create_collation("vi", collate_vi)
-    connection.connection.create_function("fold_vi", 1, fold_vi, deterministic=True)
+    connection.connection.create_function(
+        "fold_vi", 1, lambda text: None if text is None else fold_vi(text), deterministic=True
+    )
 
 
 class CoreConfig(AppConfig):
