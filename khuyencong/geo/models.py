@@ -7,6 +7,8 @@ can be rolled up to today's units.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 
@@ -90,6 +92,10 @@ class Unit(models.Model):
     def is_current(self) -> bool:
         return self.valid_to is None
 
+    def valid_on(self, day: dt.date) -> bool:
+        """True when the unit existed on `day` (legacy units have no known start: valid since always)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
 
 class UnitSuccession(models.Model):
     """One old unit → one new unit; a split old unit has several rows, a merger several predecessors."""
@@ -160,6 +166,7 @@ class IndustryCode(models.Model):
     code = models.CharField("Mã ngành", max_length=5)
     level = models.PositiveSmallIntegerField("Cấp")
     name = models.CharField("Tên ngành", max_length=300)
+    name_folded = models.CharField(max_length=300, db_index=True, editable=False, default="")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
     class Meta:
@@ -167,6 +174,7 @@ class IndustryCode(models.Model):
         verbose_name_plural = "Ngành kinh tế (VSIC)"
         ordering = ["version", "level", "code"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="geo_industry_code_unique")]
+        indexes = [models.Index(fields=["version", "level", "code"], name="geo_industry_level_idx")]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
