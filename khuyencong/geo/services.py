@@ -638,7 +638,9 @@ class _Writer:
             for old in change.olds:
                 self.end(old)
                 for unit in news:
-                    self.link(old, unit, change, primary=unit is primary or change.action == MERGE)
+                    is_primary = unit is primary or change.action == MERGE
+                    note = f"{change.note} (mặc định)" if change.action == SPLIT and is_primary else change.note
+                    self.link(old, unit, note, primary=is_primary)
             audit_record(
                 actor=self.actor,
                 action=f"geo_unit.{change.action}",
@@ -687,10 +689,7 @@ class _Writer:
         unit.valid_to = self.day_before
         self.result.ended += 1
 
-    def link(self, old: Unit, new: Unit, change: Change, *, primary: bool) -> None:
-        note = change.note
-        if change.action == SPLIT:
-            note = f"{note} (mặc định)" if primary else note
+    def link(self, old: Unit, new: Unit, note: str, *, primary: bool) -> None:
         if self.citation:
             note = f"{note}; {self.citation}"
         UnitSuccession.objects.create(
@@ -718,8 +717,7 @@ class _Writer:
         self.result.created += 1
         self.copy_aliases(unit, [child])
         self.end(child)
-        carry = Change(action=RENAME, olds=[child], news=[], primary_code=child.code, lines=[], note=CARRY_NOTE)
-        self.link(child, unit, carry, primary=True)
+        self.link(child, unit, CARRY_NOTE, primary=True)
         audit_record(
             actor=self.actor,
             action="geo_unit.carry_over",
