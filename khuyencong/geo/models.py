@@ -70,6 +70,8 @@ class Unit(models.Model):
             models.Index(fields=["level", "valid_to"], name="geo_unit_level_valid_idx"),
             models.Index(fields=["parent", "valid_to"], name="geo_unit_parent_valid_idx"),
             models.Index(fields=["province", "level"], name="geo_unit_province_level_idx"),
+            # Name resolution filters by folded name and level: without this SQLite prefers the level index.
+            models.Index(fields=["name_folded", "level"], name="geo_unit_name_level_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -60,9 +60,13 @@ class Reading:
     text: str = ""  # the name part as written, to prefer units spelled exactly so (see accent_key)
 
 
+# "Ð"/"ð" (Icelandic eth) look like "Đ"/"đ" and are typed for them by old fonts and keyboards.
+_ETH = {0x00D0: "Đ", 0x00F0: "đ"}
+
+
 def clean(text: str) -> str:
-    """NFC, collapsed spaces and no surrounding punctuation: "  Tỉnh Bến Tre, " → "Tỉnh Bến Tre"."""
-    return " ".join(nfc(text).split()).strip(_EDGE_PUNCTUATION)
+    """NFC, collapsed spaces, no surrounding punctuation, eth read as đ: "  Tỉnh Bến Tre, " → "Tỉnh Bến Tre"."""
+    return " ".join(nfc(text).translate(_ETH).split()).strip(_EDGE_PUNCTUATION)
 
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")

@@ -12,14 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
 from django.utils import timezone
 
 from khuyencong.core.errors import NotFound
 from khuyencong.core.vietnamese import fold_vi
 from khuyencong.geo.models import IndustryCode, Region, Unit, UnitAlias, UnitLevel, UnitSuccession
-from khuyencong.geo.names import accent_key, clean, has_diacritics, readings
+from khuyencong.geo.names import PROVINCE_TYPES, accent_key, clean, has_diacritics, readings
 
 __all__ = [
     "browse_date",
@@ -117,6 +117,14 @@ def _within(within: Unit) -> Q:
     return Q(parent=within) | Q(pk__in=formed_from)
 
 
+def _type_fits(unit: Unit, types: frozenset[str] | None, *, aliased: bool) -> bool:
+    """Whether a unit fits the type word written before its name. Through an alias any province fits a
+    provincial type word: "Tỉnh Thừa Thiên Huế" is today's Thành phố Huế, a province renamed and retyped."""
+    if types is None or unit.unit_type in types:
+        return True
+    return aliased and unit.level == UnitLevel.PROVINCE and bool(types & PROVINCE_TYPES)
+
+
 def _tier(unit: Unit, as_of: dt.date) -> int:
     """Preference among matches: 0 a valid province, 1 a former province, 2 a valid district or commune,
     3 a former district or commune. A bare province name no longer in use ("Bình Phước" today) thus still
@@ -160,8 +168,10 @@ def resolve_unit_candidates(
     text = clean(text or "")
     if not text:
         return []
-    scope = Unit.objects.select_related("parent", "province").filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=as_of)
+    scope = (
+        Unit.objects.select_related("parent", "province")
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
+        .order_by()
     )
     if level:
         scope = scope.filter(level=level)
@@ -178,21 +188,24 @@ def resolve_unit_candidates(
     keys = {key for option in options for key in option.names}
     if not keys:
         return []
-    # folded key → [(unit, the spelling that matched: its name or an alias)]
-    matches: dict[str, list[tuple[Unit, str]]] = defaultdict(list)
-    for unit in scope.filter(name_folded__in=keys):
-        matches[unit.name_folded].append((unit, unit.name))
-    aliased = scope.filter(aliases__alias_folded__in=keys).annotate(
-        matched=F("aliases__alias_folded"), spelled=F("aliases__alias")
-    )
-    for unit in aliased:
-        matches[unit.matched].append((unit, unit.spelled))
+    aliases: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for unit_id, folded, spelled in UnitAlias.objects.filter(alias_folded__in=keys).values_list(
+        "unit_id", "alias_folded", "alias"
+    ):
+        aliases[unit_id].append((folded, spelled))
+    # folded key → [(unit, the spelling that matched: its name or an alias, whether through an alias)]
+    matches: dict[str, list[tuple[Unit, str, bool]]] = defaultdict(list)
+    for unit in scope.filter(Q(name_folded__in=keys) | Q(pk__in=list(aliases))):
+        if unit.name_folded in keys:
+            matches[unit.name_folded].append((unit, unit.name, False))
+        for folded, spelled in aliases.get(unit.pk, ()):
+            matches[folded].append((unit, spelled, True))
     for option in options:
         found = [
             (unit, spelling)
             for key in option.names
-            for unit, spelling in matches.get(key, ())
-            if option.types is None or unit.unit_type in option.types
+            for unit, spelling, aliased in matches.get(key, ())
+            if _type_fits(unit, option.types, aliased=aliased)
         ]
         if found:
             # Written with diacritics, a unit spelled exactly so beats one equal only once folded

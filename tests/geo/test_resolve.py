@@ -39,6 +39,8 @@ CASES = [
     ("Bắc Cạn", {}, "legacy:province:06"),
     ("Con Tum", {}, "legacy:province:62"),
     ("Thừa Thiên Huế", {}, "2025:province:46"),
+    ("Tỉnh Thừa Thiên Huế", {}, "2025:province:46"),  # an alias of a province renamed and retyped
+    ("\u00d0ắk Lắk", {}, "2025:province:66"),  # Ð (eth) typed for Đ
     ("Huế", {}, "2025:province:46"),
     ("Bà Rịa-Vũng Tàu", {}, "legacy:province:77"),
     ("BRVT", {}, "legacy:province:77"),
