@@ -276,6 +276,7 @@ class ChangePlan:
     effective: dt.date
     changes: list[Change]
     already_applied: bool = False
+    warnings: list[str] = field(default_factory=list)  # allowed, but worth a second look
 
     def describe(self) -> list[str]:
         lines = []
@@ -360,7 +361,24 @@ class _Planner:
         self.carry_children(changes)
         if self.problems:
             raise ValidationFailed(_count_message(self.problems), details=self.problems)
-        return ChangePlan(self.effective, changes)
+        return ChangePlan(self.effective, changes, warnings=self.warnings(changes))
+
+    def warnings(self, changes: list[Change]) -> list[str]:
+        notes = []
+        for change in changes:
+            for new in change.news:
+                prefix = _type_label(new)
+                if fold_vi(new.name).startswith(fold_vi(prefix) + " "):
+                    notes.append(
+                        f"Dòng {new.lines[0]}: tên mới “{new.name}” bắt đầu bằng “{prefix}”; tên ghi không kèm "
+                        "loại đơn vị (trừ khi chữ đó thuộc tên thật)."
+                    )
+                if new.level == UnitLevel.PROVINCE and not change.olds:
+                    notes.append(
+                        f"Dòng {new.lines[0]}: tỉnh mới {new.name} chưa thuộc vùng nào; bổ sung vào vùng bình chọn "
+                        "và vùng kinh tế - xã hội."
+                    )
+        return notes
 
     def group(self) -> list[Change]:
         changes: list[Change] = []

@@ -262,6 +262,23 @@ def test_changes_apply_in_date_order_and_chain_further_generations(tmp_path):
     assert units_replaced_since(EFFECTIVE, as_of=dt.date(2026, 7, 1))[key("2025:commune:28870").pk] == third.pk
 
 
+def test_a_new_province_and_a_name_with_its_type_word_are_flagged(tmp_path):
+    path = write(tmp_path, ["new,province,,99,Tỉnh Thử,tỉnh,,,", "new,commune,,33010,Tân Lập,xã,99,,"])
+    result = unit_changes_apply(actor=None, path=path, effective=EFFECTIVE)
+    assert result.plan.warnings == [
+        "Dòng 2: tên mới “Tỉnh Thử” bắt đầu bằng “Tỉnh”; tên ghi không kèm loại đơn vị (trừ khi chữ đó thuộc tên "
+        "thật).",
+        "Dòng 2: tỉnh mới Tỉnh Thử chưa thuộc vùng nào; bổ sung vào vùng bình chọn và vùng kinh tế - xã hội.",
+    ]
+    commune = key("2026-04-30:commune:33010")
+    assert (commune.parent.key, commune.province.key, commune.succession_in.exists()) == (
+        "2026-04-30:province:99",
+        "2026-04-30:province:99",
+        False,
+    )
+    assert AuditEvent.objects.filter(action="geo_unit.new").count() == 2
+
+
 def test_abolishing_a_commune_rolls_its_records_up_to_the_province(tmp_path):
     unit_changes_apply(actor=None, path=write(tmp_path, ["abolish,commune,28840,,,,,,"]), effective=EFFECTIVE)
     gone = key("2025:commune:28840")

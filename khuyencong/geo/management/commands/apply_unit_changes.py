@@ -55,6 +55,8 @@ class Command(BaseCommand):
             )
         for line in plan.describe():
             self.stdout.write(f"  {line}")
+        for warning in plan.warnings:
+            self.stdout.write(self.style.WARNING(f"Chú ý: {warning}"))
         if not result.dry_run:
             self.stdout.write(
                 "Lưu ý: các chức năng lưu tỉnh/xã hiện hành (cơ sở CNNT, đề án, …) cần chuyển bản ghi sang đơn vị "
