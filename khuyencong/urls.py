@@ -11,6 +11,7 @@ urlpatterns = [
     path("nhat-ky/", include("khuyencong.audit.urls")),
     path("quan-tri/", include("khuyencong.accounts.admin_urls")),
     path("tac-vu/", include("khuyencong.jobs.urls")),
+    path("don-vi-hanh-chinh/", include("khuyencong.geo.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

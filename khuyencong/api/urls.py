@@ -30,5 +30,9 @@ def _add_routers() -> None:
 
     api.add_router("/me", accounts.router)
 
+    from khuyencong.api import geo
+
+    api.add_router("/geo", geo.router)
+
 
 _add_routers()

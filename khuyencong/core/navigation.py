@@ -22,6 +22,7 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("Trang chủ", "core:home", None, "house"),
+    NavEntry("Đơn vị hành chính", "geo:index", None, "geo-alt"),
     NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
     NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
 ]

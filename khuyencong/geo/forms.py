@@ -1,0 +1,50 @@
+"""Filter forms of the administrative-unit pages (read-only: GET forms only)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.geo.models import UnitLevel
+
+ALL_ERAS = "tat_ca"
+CURRENT_ONLY = "hien_hanh"
+
+
+class UnitSearchForm(forms.Form):
+    """Search across the whole country; the date picks which tree the province list shows."""
+
+    q = forms.CharField(
+        label=_("Tìm đơn vị"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("Tên hoặc mã, không cần dấu: dak lak, H. Chợ Lách, 79")}),
+    )
+    cap = forms.ChoiceField(label=_("Cấp"), required=False, choices=[("", _("Mọi cấp")), *UnitLevel.choices])
+    pham_vi = forms.ChoiceField(
+        label=_("Phạm vi tìm"),
+        required=False,
+        choices=[(CURRENT_ONLY, _("Đơn vị đang có hiệu lực")), (ALL_ERAS, _("Cả đơn vị trước đây"))],
+    )
+    ngay = forms.DateField(
+        label=_("Xem theo ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"placeholder": _("dd/mm/yyyy (trống: hôm nay)"), "inputmode": "numeric"}),
+    )
+
+
+class ChildFilterForm(forms.Form):
+    q = forms.CharField(label=_("Lọc theo tên hoặc mã"), required=False, max_length=120)
+
+
+class IndustryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm ngành"), required=False, max_length=120)
+    cap = forms.TypedChoiceField(
+        label=_("Cấp"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Mọi cấp")), *[(level, format_lazy(_("Cấp {}"), level)) for level in range(1, 6)]],
+    )
+    cha = forms.CharField(label=_("Thuộc mã"), required=False, max_length=5)
