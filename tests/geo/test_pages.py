@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -175,3 +177,43 @@ def test_a_bad_date_is_refused_with_a_message_and_today_is_shown(personas, clien
 def test_a_bad_date_keeps_the_search(personas, client_for):
     html = client_for(personas.central_officer).get(INDEX, {"q": "dak lak", "ngay": "99/99/2025"}).content.decode()
     assert "Nhập một ngày hợp lệ." in html and "Tỉnh Đắk Lắk" in html
+
+
+def test_pages_after_a_change_file_show_the_new_generation_and_its_history(personas, client_for, tmp_path):
+    changes = tmp_path / "thay-doi-2026.csv"
+    changes.write_text(
+        "action,level,old_code,new_code,new_name,new_type,parent_code,primary,note\n"
+        "rename,commune,28870,,Chợ Lách Tây,,,,\n"
+        "merge,commune,28789,28789,Bến Tre,phường,,,\n"
+        "merge,commune,28756,28789,,,,,\n"
+        "split,commune,28777,33001,An Hội Bắc,,,x,\n"
+        "split,commune,28777,33002,An Hội Nam,xã,86,,\n",
+        encoding="utf-8",
+    )
+    call_command("apply_unit_changes", str(changes), "--effective", "2026-04-30", stdout=io.StringIO())
+    client = client_for(personas.province_a_viewer)
+
+    index = client.get(INDEX).content.decode()
+    assert "?ngay=29%2F04%2F2026" in index and "?ngay=30%2F06%2F2025" in index
+    before = client.get(INDEX, {"ngay": "29/04/2026"}).content.decode()
+    assert 'aria-current="page">Đến 29/04/2026' in before and len(rows_of(before)) == 34
+
+    merged = client.get(unit_url("2026-04-30:commune:28789")).content.decode()
+    predecessors = merged.split('id="predecessors-heading"')[1].split("</section>")[0]
+    assert "2025:commune:28789" in predecessors and "2025:commune:28756" in predecessors
+    assert "30/04/2026" in predecessors
+
+    split = client.get(unit_url("2025:commune:28777")).content.decode()
+    assert "Đến 29/04/2026" in split
+    successors = split.split('id="successors-heading"')[1].split("</section>")[0]
+    assert re.search(r"Phường An Hội Bắc</a> <span class=\"badge text-bg-primary\">kế thừa chính", successors)
+    assert re.search(r"An Hội Nam</a> <span[^>]*>một phần", successors)
+
+    # A 2020 commune rolls up through two generations: thị trấn Chợ Lách → xã Chợ Lách → xã Chợ Lách Tây.
+    legacy = client.get(unit_url("legacy:commune:28870")).content.decode()
+    alert = legacy.split("alert-warning")[1].split("</div>")[0]
+    assert "2026-04-30:commune:28870" in alert and "Xã Chợ Lách Tây" in alert
+
+    today = client.get(unit_url("2025:province:86"), {"q": "cho lach"}).content.decode()
+    children = today.split('id="children-heading"')[1]
+    assert "Xã Chợ Lách Tây" in children and "2025:commune:28870" in children  # formed from the 2025 commune
