@@ -19,7 +19,7 @@ class UnitSearchForm(forms.Form):
         label=_("Tìm đơn vị"),
         required=False,
         max_length=120,
-        widget=forms.TextInput(attrs={"placeholder": _("Tên hoặc mã, không cần dấu: dak lak, H. Chợ Lách, 79")}),
+        widget=forms.TextInput(attrs={"placeholder": _("Tên hoặc mã, vd. dak lak, H. Chợ Lách, 79")}),
     )
     cap = forms.ChoiceField(label=_("Cấp"), required=False, choices=[("", _("Mọi cấp")), *UnitLevel.choices])
     pham_vi = forms.ChoiceField(
@@ -30,7 +30,9 @@ class UnitSearchForm(forms.Form):
     ngay = forms.DateField(
         label=_("Xem theo ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"placeholder": _("dd/mm/yyyy (trống: hôm nay)"), "inputmode": "numeric"}),
+        widget=forms.DateInput(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "title": _("Để trống là hôm nay")}
+        ),
     )
 
 
