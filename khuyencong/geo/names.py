@@ -60,13 +60,21 @@ class Reading:
     text: str = ""  # the name part as written, to prefer units spelled exactly so (see accent_key)
 
 
-# "Ð"/"ð" (Icelandic eth) look like "Đ"/"đ" and are typed for them by old fonts and keyboards.
-_ETH = {0x00D0: "Đ", 0x00F0: "đ"}
+# Look-alikes typed by old fonts, keyboards and autocorrect: "Ð"/"ð" (eth) for "Đ"/"đ", curly and other
+# apostrophes for the plain one that stored names use ("Cư M'gar").
+_LOOKALIKES = {0x00D0: "Đ", 0x00F0: "đ", **dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u00b4`"), "'")}
+_APOSTROPHE = re.compile(r"\s*'\s*")
 
 
 def clean(text: str) -> str:
-    """NFC, collapsed spaces, no surrounding punctuation, eth read as đ: "  Tỉnh Bến Tre, " → "Tỉnh Bến Tre"."""
-    return " ".join(nfc(text).translate(_ETH).split()).strip(_EDGE_PUNCTUATION)
+    """NFC, collapsed spaces, no surrounding punctuation, look-alikes replaced: "  Tỉnh Bến Tre, " → "Tỉnh Bến
+    Tre", "Cư M’gar" → "Cư M'gar"."""
+    return " ".join(nfc(text).translate(_LOOKALIKES).split()).strip(_EDGE_PUNCTUATION)
+
+
+def without_apostrophes(folded: str) -> str:
+    """ "cu m'gar" → "cu mgar": minority-language names are also written without their apostrophe."""
+    return _APOSTROPHE.sub("", folded)
 
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -100,7 +108,8 @@ def name_keys(name: str) -> tuple[str, ...]:
     folded = fold_vi(name)
     keys = [folded]
     if any(dash in folded for dash in "-–—"):
-        keys += [_DASH.sub(" - ", folded), _DASH.sub("-", folded)]
+        # "Văn Miếu - Quốc Tử Giám" today was "Văn Miếu Quốc Tử Giám" before 2025.
+        keys += [_DASH.sub(" - ", folded), _DASH.sub("-", folded), _DASH.sub(" ", folded)]
     return tuple(dict.fromkeys(key for key in keys if key))
 
 

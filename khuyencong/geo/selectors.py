@@ -19,7 +19,14 @@ from django.utils import timezone
 from khuyencong.core.errors import NotFound
 from khuyencong.core.vietnamese import fold_vi
 from khuyencong.geo.models import IndustryCode, Region, Unit, UnitAlias, UnitLevel, UnitSuccession
-from khuyencong.geo.names import PROVINCE_TYPES, accent_key, clean, has_diacritics, readings
+from khuyencong.geo.names import (
+    PROVINCE_TYPES,
+    accent_key,
+    clean,
+    has_diacritics,
+    readings,
+    without_apostrophes,
+)
 
 __all__ = [
     "browse_date",
@@ -200,11 +207,23 @@ def resolve_unit_candidates(
             matches[unit.name_folded].append((unit, unit.name, False))
         for folded, spelled in aliases.get(unit.pk, ()):
             matches[folded].append((unit, spelled, True))
+    found = _first_reading(options, matches, as_of, lambda key: key)
+    if found:
+        return found
+    # Last resort, one more query: names with an apostrophe written without it ("Cư Mgar", "Ea Hleo").
+    bare: dict[str, list[tuple[Unit, str, bool]]] = defaultdict(list)
+    for unit in scope.filter(name_folded__contains="'"):
+        bare[without_apostrophes(unit.name_folded)].append((unit, unit.name, False))
+    return _first_reading(options, bare, as_of, without_apostrophes)
+
+
+def _first_reading(options, matches, as_of: dt.date, key_of) -> list[Unit]:
+    """The best units of the first reading that matches anything."""
     for option in options:
         found = [
             (unit, spelling)
             for key in option.names
-            for unit, spelling, aliased in matches.get(key, ())
+            for unit, spelling, aliased in matches.get(key_of(key), ())
             if _type_fits(unit, option.types, aliased=aliased)
         ]
         if found:

@@ -41,6 +41,11 @@ CASES = [
     ("Thừa Thiên Huế", {}, "2025:province:46"),
     ("Tỉnh Thừa Thiên Huế", {}, "2025:province:46"),  # an alias of a province renamed and retyped
     ("\u00d0ắk Lắk", {}, "2025:province:66"),  # Ð (eth) typed for Đ
+    ("Cư M\u2019gar", {"level": "commune"}, "2025:commune:24280"),  # autocorrect's curly apostrophe
+    ("Cư Mgar", {"level": "commune"}, "2025:commune:24280"),
+    ("Huyện Ea Hleo", {}, "legacy:district:645"),
+    ("Văn Miếu-Quốc Tử Giám", {"as_of": Y2020}, "legacy:commune:00181"),  # no dash before 2025
+    ("Văn Miếu-Quốc Tử Giám", {}, "2025:commune:00226"),
     ("Huế", {}, "2025:province:46"),
     ("Bà Rịa-Vũng Tàu", {}, "legacy:province:77"),
     ("BRVT", {}, "legacy:province:77"),
