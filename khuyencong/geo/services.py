@@ -17,7 +17,7 @@ from django.db import transaction
 
 from khuyencong.accounts.roles import can
 from khuyencong.audit.services import audit_record, snapshot
-from khuyencong.core.errors import PermissionDenied, ValidationFailed
+from khuyencong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from khuyencong.core.vietnamese import fold_vi
 from khuyencong.geo.models import IndustryCode, Region, Unit, UnitAlias, UnitLevel, UnitSuccession, UnitType
 from khuyencong.geo.names import clean
@@ -608,21 +608,30 @@ def unit_changes_apply(
     Running the same file again changes nothing (`already_applied`); `dry_run` only plans.
     """
     _require_manager(actor)
-    source_name = source_name or Path(path).name
     plan = plan_unit_changes(path, effective=effective)
-    result = ChangeResult(plan=plan, dry_run=dry_run)
     if dry_run or plan.already_applied:
-        return result
+        return ChangeResult(plan=plan, dry_run=dry_run)
+    return unit_changes_commit(actor=actor, plan=plan, source_name=source_name or Path(path).name, citation=citation)
+
+
+def unit_changes_commit(*, actor, plan: ChangePlan, source_name: str, citation: str = "") -> ChangeResult:
+    """Write a plan made by `plan_unit_changes`, all or nothing.
+
+    A plan is a snapshot: the units it ends are locked and checked again, so when someone else changed
+    them since (two operators applying overlapping files), this refuses instead of writing over them.
+    """
+    _require_manager(actor)
+    result = ChangeResult(plan=plan)
     with transaction.atomic():
-        # Lock the units being ended and check again that nobody ended them since the plan was made.
         ids = [old.pk for change in plan.changes for old in [*change.olds, *change.carried]]
         fresh = Unit.objects.select_for_update().in_bulk(ids)
         if any(unit.valid_to is not None for unit in fresh.values()) or len(fresh) != len(set(ids)):
-            raise ValidationFailed(
-                "Danh mục đơn vị vừa được thay đổi bởi một thao tác khác; hãy chạy lại.",
-                details={"tep": ["Dữ liệu đã thay đổi trong lúc áp dụng."]},
+            raise Conflict(
+                "Danh mục đơn vị vừa được thay đổi bởi một thao tác khác; hãy kiểm tra và áp dụng lại tệp.",
+                details={"tep": ["Đơn vị trong tệp đã thay đổi sau khi tệp được kiểm tra."]},
             )
-        _Writer(plan, result, actor=actor, note=_audit_note(source_name, effective, citation), citation=citation).run()
+        note = _audit_note(source_name, plan.effective, citation)
+        _Writer(plan, result, actor=actor, note=note, citation=citation).run()
     return result
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from khuyencong.audit.models import AuditEvent
-from khuyencong.core.errors import PermissionDenied, ValidationFailed
+from khuyencong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from khuyencong.geo.models import Unit, UnitAlias, UnitSuccession
 from khuyencong.geo.selectors import (
     current_province_of,
@@ -18,7 +18,7 @@ from khuyencong.geo.selectors import (
     roll_up,
     units_replaced_since,
 )
-from khuyencong.geo.services import unit_changes_apply
+from khuyencong.geo.services import plan_unit_changes, unit_changes_apply, unit_changes_commit
 
 pytestmark = pytest.mark.django_db
 EFFECTIVE = dt.date(2026, 4, 30)
@@ -260,6 +260,17 @@ def test_changes_apply_in_date_order_and_chain_further_generations(tmp_path):
     assert roll_up(legacy, as_of=dt.date(2026, 6, 1)) == third
     assert roll_up(legacy, as_of=dt.date(2026, 5, 31)) == key("2026-04-30:commune:28870")
     assert units_replaced_since(EFFECTIVE, as_of=dt.date(2026, 7, 1))[key("2025:commune:28870").pk] == third.pk
+
+
+def test_a_plan_made_stale_by_another_operator_is_refused_not_written_over(tmp_path):
+    path = write(tmp_path, COMMUNE_CHANGES)
+    stale = plan_unit_changes(path, effective=EFFECTIVE)  # operator 1 checked the file …
+    unit_changes_apply(actor=None, path=path, effective=EFFECTIVE)  # … operator 2 applied it meanwhile
+    before = counts()
+    with pytest.raises(Conflict, match="vừa được thay đổi bởi một thao tác khác"):
+        unit_changes_commit(actor=None, plan=stale, source_name="thay-doi.csv")
+    assert counts() == before
+    assert UnitSuccession.objects.filter(successor__key="2026-04-30:commune:28870").count() == 1
 
 
 def test_a_new_province_and_a_name_with_its_type_word_are_flagged(tmp_path):
