@@ -20,7 +20,8 @@ from khuyencong.accounts.models import Agency, AgencyKind, User
 from khuyencong.accounts.roles import Role
 from khuyencong.core.vietnamese import fold_vi
 from khuyencong.geo.models import Unit, UnitLevel, UnitType
-from khuyencong.registry.models import Establishment
+from khuyencong.registry.models import Establishment, LegalForm
+from khuyencong.registry.services import establishment_create
 
 CURRENT = dt.date(2025, 7, 1)
 
@@ -91,9 +92,9 @@ def build_personas() -> Personas:
     department_b = agency(
         "SCT-79", AgencyKind.PROVINCIAL_DEPARTMENT, "Sở Công Thương Thành phố Hồ Chí Minh", province_b
     )
-    establishment_a = Establishment.objects.create(
-        name="Hợp tác xã Mây tre đan Phú Vinh",
-        name_folded=fold_vi("Hợp tác xã Mây tre đan Phú Vinh"),
+    establishment_a = establishment_create(
+        actor=None,
+        data={"name": "Hợp tác xã Mây tre đan Phú Vinh", "legal_form": LegalForm.COOPERATIVE},
         province=province_a,
     )
     return Personas(

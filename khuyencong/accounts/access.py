@@ -151,3 +151,60 @@ def access_agency(user, agency_id):
     if found is None:
         raise NotFound("Không tìm thấy cơ quan.")
     return found
+
+
+def _establishment_edit_capability(user) -> str:
+    return "establishment.edit_own" if user_scope(user).kind == ESTABLISHMENT else "establishment.edit"
+
+
+def _access_establishment_part(user, queryset: QuerySet, pk, *, path: str, write: bool):
+    """Parts of an establishment (products, photos, certificates) are reached through its scope."""
+    return load_scoped(
+        user,
+        queryset,
+        pk,
+        province=f"{path}province_id",
+        establishment=f"{path}id",
+        write=write,
+        capability=_establishment_edit_capability(user),
+    )
+
+
+def access_product(user, product_id, *, write: bool = False):
+    from khuyencong.registry.models import Product
+
+    queryset = Product.objects.select_related("establishment")
+    return _access_establishment_part(user, queryset, product_id, path="establishment__", write=write)
+
+
+def access_product_photo(user, photo_id, *, write: bool = False):
+    from khuyencong.registry.models import ProductPhoto
+
+    queryset = ProductPhoto.objects.select_related("product__establishment")
+    return _access_establishment_part(user, queryset, photo_id, path="product__establishment__", write=write)
+
+
+def access_certification(user, certification_id, *, write: bool = False):
+    from khuyencong.registry.models import Certification
+
+    queryset = Certification.objects.select_related("establishment", "product")
+    return _access_establishment_part(user, queryset, certification_id, path="establishment__", write=write)
+
+
+def access_import_batch(user, batch_id):
+    """Import batches: staff holding `import.run` (to read as to act), within the batch's province (national
+    files: national users only); establishment representatives never."""
+    from khuyencong.imports.models import ImportBatch
+
+    batch = load_scoped(
+        user,
+        ImportBatch.objects.select_related("province", "created_by", "job"),
+        batch_id,
+        province="province_id",
+        establishment=None,
+        write=False,
+        capability=None,
+    )
+    if not can(user, "import.run"):
+        raise PermissionDenied("Bạn không có quyền nhập dữ liệu.")
+    return batch

@@ -22,6 +22,8 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("Trang chủ", "core:home", None, "house"),
+    NavEntry("Cơ sở CNNT", "registry:list", "data.view", "shop"),
+    NavEntry("Nhập dữ liệu", "imports:list", "import.run", "file-earmark-arrow-up"),
     NavEntry("Đơn vị hành chính", "geo:index", None, "geo-alt"),
     NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
     NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),

@@ -1,0 +1,528 @@
+"""The import pipeline: find the header, map columns, type every cell, check rows in chunks, commit.
+
+Every pass streams the file (nothing holds all rows): `validate_batch` records issues, per-column statistics
+and a preview; `commit_batch` validates again (the database may have changed since the preview) and then, in
+one transaction, re-reads and writes chunk by chunk, so all-or-nothing is guaranteed by the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from khuyencong.audit.services import audit_record
+from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.legacy_text import detect_legacy_encoding
+from khuyencong.imports import normalise
+from khuyencong.imports.importers import Importer, Row
+from khuyencong.imports.models import ImportBatch, ImportIssue, ImportMode, ImportStatus, IssueSeverity
+from khuyencong.imports.readers import first_data_sheet, open_table
+
+HEADER_SCAN_ROWS = 30
+LEGACY_SAMPLE_ROWS = 300
+PREVIEW_ROWS = 20
+# Share of a column's non-ASCII cells that must read as legacy text on their own for the whole column to be converted.
+LEGACY_MAJORITY = 0.8
+SAMPLES_PER_COLUMN = 3
+ISSUE_FLUSH = 2000
+_COLUMN_NUMBER = re.compile(r"^\(?\s*[0-9]{1,2}\s*\)?$|^\(?[a-zA-Z]\)?$")
+
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    pass
+
+
+# --- Header and mapping ---------------------------------------------------------------------------------
+
+
+def match_field(text, importer: Importer) -> tuple[str | None, str]:
+    """(field name, the header as read) for one header text; legacy-encoded headers are tried decoded."""
+    readings = normalise.header_readings(text)
+    for reading in readings:
+        key = normalise.header_key(reading)
+        for column in importer.columns:
+            if key in column.keys:
+                return column.name, reading
+    # A longer header that starts with a known one ("Số điện thoại liên hệ"): the longest known prefix wins.
+    best: tuple[int, str | None, str] = (0, None, readings[0] if readings else "")
+    for reading in readings:
+        key = normalise.header_key(reading)
+        for column in importer.columns:
+            for alias in column.keys:
+                if len(alias) > best[0] and key.startswith(alias + " "):
+                    best = (len(alias), column.name, reading)
+    return best[1], best[2]
+
+
+def _auto_mapping(headers: list[str], importer: Importer) -> tuple[dict[str, str], list[str]]:
+    mapping: dict[str, str] = {}
+    shown: list[str] = []
+    taken: set[str] = set()
+    for index, text in enumerate(headers):
+        name, reading = match_field(text, importer) if text else (None, "")
+        shown.append(reading or text)
+        if name and name not in taken:
+            mapping[str(index)] = name
+            taken.add(name)
+    return mapping, shown
+
+
+def _texts(row: list) -> list[str]:
+    return [normalise.clean_text(value) for value in row]
+
+
+def _combine(upper: list[str], lower: list[str]) -> list[str]:
+    """Two header rows as one: a merged cell's text (left cell, blanks to its right) prefixes each column
+    below it, as in "Lao động" over "Tổng số | Nữ | BHXH"."""
+    width = max(len(upper), len(lower))
+    upper = upper + [""] * (width - len(upper))
+    lower = lower + [""] * (width - len(lower))
+    combined, carried = [], ""
+    for top, bottom in zip(upper, lower, strict=True):
+        if top:
+            carried = top
+        elif not bottom:
+            carried = ""
+        parent = top or carried
+        combined.append(f"{parent} {bottom}".strip() if bottom and parent and parent != bottom else bottom or parent)
+    return combined
+
+
+def _score(headers: list[str], importer: Importer) -> int:
+    return len({name for name in (match_field(text, importer)[0] for text in headers if text) if name})
+
+
+@dataclass
+class HeaderGuess:
+    row: int  # 1-based row number of the last header row
+    depth: int
+    headers: list[str]
+
+
+def detect_header(sample: list[list], importer: Importer) -> HeaderGuess | None:
+    """The header among the first rows: the row (or pair of rows) naming the most known fields."""
+    best: tuple[int, HeaderGuess | None] = (1, None)  # at least two known fields
+    texts = [_texts(row) for row in sample[:HEADER_SCAN_ROWS]]
+    for index, row in enumerate(texts):
+        candidates = [(1, row)]
+        if index > 0 and any(texts[index - 1]):
+            candidates.append((2, _combine(texts[index - 1], row)))
+        for depth, headers in candidates:
+            score = _score(headers, importer)
+            if score > best[0]:
+                best = (score, HeaderGuess(row=index + 1, depth=depth, headers=headers))
+    return best[1]
+
+
+def sniff(batch: ImportBatch, importer: Importer, *, header_row: int | None = None) -> None:
+    """Pick the sheet, find the header (or use `header_row`), map the columns and detect legacy columns.
+
+    Fills the batch's fields without saving it.
+    """
+    with open_table(batch.file.path, batch.file_format, batch.text_encoding) as reader:
+        if batch.sheet_name not in reader.sheet_names():
+            batch.sheet_name = first_data_sheet(reader)
+        sample = []
+        for row in reader.rows(batch.sheet_name):
+            sample.append(row)
+            if len(sample) >= HEADER_SCAN_ROWS + LEGACY_SAMPLE_ROWS:
+                break
+    if header_row:
+        if not 1 <= header_row <= len(sample):
+            raise ValidationFailed(
+                f"Dòng tiêu đề {header_row} nằm ngoài tệp.", details={"header_row": ["Dòng tiêu đề không hợp lệ."]}
+            )
+        lower = _texts(sample[header_row - 1])
+        upper = _texts(sample[header_row - 2]) if header_row > 1 else []
+        combined = _combine(upper, lower) if upper and any(upper) else lower
+        depth = 2 if _score(combined, importer) > _score(lower, importer) else 1
+        guess = HeaderGuess(header_row, depth, combined if depth == 2 else lower)
+    else:
+        guess = detect_header(sample, importer)
+    if guess is None:
+        raise ValidationFailed(
+            "Không tìm thấy dòng tiêu đề: trong 30 dòng đầu không có dòng nào mang ít nhất hai tên cột quen thuộc "
+            "(ví dụ “Tên cơ sở”, “Mã số thuế”). Hãy kiểm tra trang tính hoặc chỉ rõ dòng tiêu đề.",
+            details={"file": ["Không tìm thấy dòng tiêu đề."]},
+        )
+    mapping, shown = _auto_mapping(guess.headers, importer)
+    batch.header_row, batch.header_depth, batch.headers, batch.mapping = guess.row, guess.depth, shown, mapping
+    batch.legacy_columns = _legacy_columns(sample[guess.row :], mapping, importer)
+
+
+def _legacy_columns(rows: list[list], mapping: dict[str, str], importer: Importer) -> dict[str, str]:
+    """Text columns typed in TCVN3 or VNI as a whole: most non-ASCII cells read as that encoding on their own
+    and none holds a character only Unicode has. Such a column is converted cell by cell even where a cell
+    alone is ambiguous ("cá" is also TCVN3 for "cỏ"); other columns are converted only where a cell is
+    unambiguous (clean_text), so a mixed column is never garbled."""
+    found = {}
+    for index, name in mapping.items():
+        if importer.column(name).kind != "text":
+            continue
+        column = int(index)
+        texts = [row[column] for row in rows if column < len(row) and isinstance(row[column], str)]
+        texts = [text for text in texts if not text.isascii()]
+        if not texts or any(max(map(ord, text)) > 0xFF for text in texts):
+            continue
+        votes = Counter(detect_legacy_encoding(text) for text in texts)
+        encoding, count = max(
+            ((key, value) for key, value in votes.items() if key), default=(None, 0), key=lambda kv: kv[1]
+        )
+        if encoding and count >= LEGACY_MAJORITY * len(texts):
+            found[index] = encoding
+    return found
+
+
+def mapping_by_header(batch: ImportBatch) -> dict[str, str]:
+    """The batch's mapping keyed by folded header, the form a saved mapping keeps."""
+    return {
+        normalise.header_key(batch.headers[int(index)]): name
+        for index, name in batch.mapping.items()
+        if int(index) < len(batch.headers)
+    }
+
+
+def apply_saved_mapping(batch: ImportBatch, saved: dict[str, str], importer: Importer) -> None:
+    known = {column.name for column in importer.columns}
+    mapping, taken = {}, set()
+    for index, header in enumerate(batch.headers):
+        name = saved.get(normalise.header_key(header))
+        if name in known and name not in taken:
+            mapping[str(index)] = name
+            taken.add(name)
+    batch.mapping = mapping
+
+
+# --- Typing rows --------------------------------------------------------------------------------------
+
+
+def _typed(value, kind: str, header: str, legacy: str | None):
+    if kind == "text":
+        return normalise.clean_text(value, legacy)
+    if normalise.cell_is_empty(value):
+        return None
+    if kind == "int":
+        return normalise.parse_int(value)
+    if kind == "year":
+        year = normalise.parse_int(value)
+        if not 1800 <= year <= 2100:
+            raise ValueError(f"Năm không hợp lệ: “{normalise.clean_text(value)}”")
+        return year
+    if kind == "decimal":
+        return normalise.parse_decimal(value)
+    if kind == "money":
+        return normalise.parse_money(value, normalise.money_multiplier(header))
+    if kind == "date":
+        return normalise.parse_date(value)
+    if kind == "phone":
+        return normalise.normalise_phone(value)
+    if kind == "tax_code":
+        return normalise.normalise_tax_code(value)
+    if kind == "email":
+        return normalise.normalise_email(value)
+    raise ValueError(kind)
+
+
+def type_row(number: int, cells: list, batch: ImportBatch, importer: Importer) -> Row:
+    row = Row(number=number, cells=cells)
+    for index, name in batch.mapping.items():
+        column = int(index)
+        value = cells[column] if column < len(cells) else None
+        spec = importer.column(name)
+        try:
+            row.values[name] = _typed(value, spec.kind, batch.headers[column], batch.legacy_columns.get(index))
+        except ValueError as error:
+            row.values[name] = None
+            row.error(name, str(error))
+    return row
+
+
+def _is_column_numbers(cells: list) -> bool:
+    """The "(1) (2) (3)…" row government templates put under the header."""
+    filled = [str(cell).strip() for cell in cells if cell is not None and str(cell).strip()]
+    return len(filled) >= 3 and all(_COLUMN_NUMBER.match(text) for text in filled)
+
+
+def data_rows(batch: ImportBatch) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of every row below the header that has a value in a mapped column."""
+    mapped = [int(index) for index in batch.mapping]
+    with open_table(batch.file.path, batch.file_format, batch.text_encoding) as reader:
+        for number, cells in enumerate(reader.rows(batch.sheet_name), start=1):
+            if number <= batch.header_row:
+                continue
+            if not any(index < len(cells) and cells[index] is not None for index in mapped):
+                continue
+            if number <= batch.header_row + 2 and _is_column_numbers(cells):
+                continue
+            yield number, cells
+
+
+def typed_chunks(batch: ImportBatch, importer: Importer, context: dict) -> Iterator[list[Row]]:
+    """Chunks of typed rows, each checked by the importer (and duplicate keys across chunks by `context`)."""
+    chunk: list[Row] = []
+    for number, cells in data_rows(batch):
+        row = type_row(number, cells, batch, importer)
+        reason = importer.skip_reason(row)
+        if reason:
+            row.skipped = True
+            row.warnings.append(("", reason))
+        chunk.append(row)
+        if len(chunk) >= importer.chunk_size:
+            importer.check([row for row in chunk if not row.skipped], context)
+            yield chunk
+            chunk = []
+    if chunk:
+        importer.check([row for row in chunk if not row.skipped], context)
+        yield chunk
+
+
+# --- Validation pass ----------------------------------------------------------------------------------
+
+
+def _column_name(batch: ImportBatch, field_name: str) -> str:
+    for index, name in batch.mapping.items():
+        if name == field_name:
+            return batch.headers[int(index)]
+    return ""
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
+class _Recorder:
+    """Collects issues (flushed in bulk), column statistics and the preview during a pass."""
+
+    def __init__(self, batch: ImportBatch, importer: Importer):
+        self.batch, self.importer = batch, importer
+        self.pending: list[ImportIssue] = []
+        self.total = self.error_rows = self.warning_rows = 0
+        self.rows_with_errors: set[int] = set()
+        self.stats = {
+            index: {
+                "index": int(index),
+                "header": batch.headers[int(index)],
+                "field": name,
+                "label": importer.column(name).label,
+                "filled": 0,
+                "errors": 0,
+                "samples": [],
+            }
+            for index, name in batch.mapping.items()
+        }
+        self.preview: list[dict] = []
+
+    def add(self, row: Row) -> None:
+        for field_name, message in row.errors:
+            self._issue(row.number, field_name, IssueSeverity.ERROR, message)
+        for field_name, message in row.warnings:
+            self._issue(row.number, field_name, IssueSeverity.WARNING, message)
+        if row.skipped:
+            return
+        self.total += 1
+        if row.errors:
+            self.error_rows += 1
+            self.rows_with_errors.add(row.number)
+        self.warning_rows += bool(row.warnings)
+        error_fields = {field_name for field_name, _ in row.errors}
+        for index, stat in self.stats.items():
+            column = int(index)
+            if column < len(row.cells) and not normalise.cell_is_empty(row.cells[column]):
+                stat["filled"] += 1
+            value = row.values.get(stat["field"])
+            shown = _display(value)[:60] if value not in (None, "") else ""
+            if shown and len(stat["samples"]) < SAMPLES_PER_COLUMN and shown not in stat["samples"]:
+                stat["samples"].append(shown)
+            if stat["field"] in error_fields:
+                stat["errors"] += 1
+        if len(self.preview) < PREVIEW_ROWS:
+            self.preview.append(
+                {
+                    "number": row.number,
+                    "cells": [_display(row.values.get(self.batch.mapping[index])) for index in self.stats],
+                    "error_cells": [
+                        position
+                        for position, index in enumerate(self.stats)
+                        if self.batch.mapping[index] in error_fields
+                    ],
+                    "messages": [message for _, message in row.errors],
+                }
+            )
+
+    def _issue(self, number: int, field_name: str, severity: str, message: str) -> None:
+        self.pending.append(
+            ImportIssue(
+                batch=self.batch,
+                row=number,
+                field=field_name,
+                column=_column_name(self.batch, field_name)[:255],
+                severity=severity,
+                message=message[:500],
+            )
+        )
+        if len(self.pending) >= ISSUE_FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        ImportIssue.objects.bulk_create(self.pending, batch_size=500)
+        self.pending = []
+
+    def save_to(self, batch: ImportBatch) -> None:
+        self.flush()
+        batch.total_rows, batch.error_rows, batch.warning_rows = self.total, self.error_rows, self.warning_rows
+        batch.column_stats = list(self.stats.values())
+        batch.preview_rows = self.preview
+
+
+def _estimate(batch: ImportBatch) -> int:
+    with open_table(batch.file.path, batch.file_format, batch.text_encoding) as reader:
+        return max(reader.count_hint(batch.sheet_name) - batch.header_row, 0)
+
+
+def validate_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Progress = _no_progress) -> set[int]:
+    """Check every row; record issues, statistics and the preview; status → validated.
+
+    Returns the numbers of the rows with errors."""
+    batch.issues.all().delete()
+    estimate = _estimate(batch)
+    recorder = _Recorder(batch, importer)
+    context = importer.prepare(batch, actor)
+    done = 0
+    for chunk in typed_chunks(batch, importer, context):
+        for row in chunk:
+            recorder.add(row)
+        done += len(chunk)
+        progress(done, max(estimate, done), f"Đã kiểm tra {done} dòng")
+    recorder.save_to(batch)
+    batch.status = ImportStatus.VALIDATED
+    batch.validated_at = timezone.now()
+    batch.message = summary_message(batch)
+    batch.save()
+    return recorder.rows_with_errors
+
+
+def summary_message(batch: ImportBatch) -> str:
+    return (
+        f"{batch.total_rows} dòng dữ liệu: {batch.total_rows - batch.error_rows} hợp lệ, "
+        f"{batch.error_rows} có lỗi, {batch.warning_rows} có cảnh báo."
+    )
+
+
+# --- Commit -----------------------------------------------------------------------------------------
+
+
+class _RollBack(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Progress = _no_progress) -> None:
+    """Validate again, then write in one transaction: every row or (all-or-nothing with errors) none."""
+    known_errors = validate_batch(
+        batch, importer, actor=actor, progress=lambda done, total, message: progress(done, 2 * total, message)
+    )
+    if batch.error_rows and batch.mode == ImportMode.ALL:
+        _finish_rejected(
+            batch,
+            actor,
+            f"Không nhập dòng nào: {batch.error_rows} dòng có lỗi (chế độ tất cả hoặc không). "
+            "Sửa tệp theo bảng lỗi rồi tải lên lại, hoặc chọn chế độ chỉ nhập dòng hợp lệ.",
+        )
+        return
+    if batch.total_rows - batch.error_rows == 0:
+        _finish_rejected(batch, actor, "Không có dòng hợp lệ nào để nhập.")
+        return
+    progress(batch.total_rows, 2 * batch.total_rows, "Đang ghi dữ liệu vào hệ thống…")
+    created = updated = rejected = 0
+    try:
+        with transaction.atomic():
+            context = importer.prepare(batch, actor)
+            late_issues: list[ImportIssue] = []
+            for chunk in typed_chunks(batch, importer, context):
+                good = [row for row in chunk if row.ok]
+                failed = [row for row in chunk if row.errors and not row.skipped]
+                rejected += len(failed)
+                if failed and batch.mode == ImportMode.ALL:
+                    row = failed[0]
+                    raise _RollBack(f"Dòng {row.number} không còn hợp lệ khi ghi: {row.errors[0][1]}")
+                late_issues += [  # rows that became invalid since the validation pass
+                    ImportIssue(
+                        batch=batch,
+                        row=row.number,
+                        field=name,
+                        column=_column_name(batch, name)[:255],
+                        message=message[:500],
+                    )
+                    for row in failed
+                    if row.number not in known_errors
+                    for name, message in row.errors
+                ]
+                made, changed = importer.write(good, context, actor=actor, batch=batch)
+                created += made
+                updated += changed
+            ImportIssue.objects.bulk_create(late_issues)
+            batch.status = ImportStatus.COMMITTED
+            batch.created_count, batch.updated_count, batch.rejected_count = created, updated, rejected
+            batch.error_rows = rejected
+            batch.committed_by = actor if actor is not None and actor.is_authenticated else None
+            batch.committed_at = timezone.now()
+            batch.message = f"Đã nhập: {created} cơ sở tạo mới, {updated} cập nhật, {rejected} dòng lỗi không nhập."
+            batch.version += 1
+            batch.save()
+            audit_record(
+                actor=actor,
+                action="import.commit",
+                obj=batch,
+                province_id=batch.province_id,
+                after={
+                    "kind": batch.kind,
+                    "file": batch.original_name,
+                    "sha256": batch.file_hash,
+                    "mode": batch.mode,
+                    "created": created,
+                    "updated": updated,
+                    "rejected": rejected,
+                },
+            )
+    except _RollBack as rollback:
+        batch.refresh_from_db()
+        _finish_rejected(batch, actor, rollback.message)
+
+
+def _finish_rejected(batch: ImportBatch, actor, message: str) -> None:
+    """Nothing was written: record why, with the counts, on the batch and in the audit trail."""
+    with transaction.atomic():
+        batch.status = ImportStatus.REJECTED
+        batch.created_count = batch.updated_count = 0
+        batch.rejected_count = batch.error_rows
+        batch.message = message[:500]
+        batch.version += 1
+        batch.save()
+        audit_record(
+            actor=actor,
+            action="import.reject",
+            obj=batch,
+            province_id=batch.province_id,
+            after={
+                "file": batch.original_name,
+                "sha256": batch.file_hash,
+                "mode": batch.mode,
+                "rows": batch.total_rows,
+                "error_rows": batch.error_rows,
+            },
+            note=batch.message,
+        )

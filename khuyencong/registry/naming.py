@@ -1,0 +1,98 @@
+"""Names of establishments as people write them: search keys, duplicate keys, legal form from words.
+
+"HTX Mây tre đan Phú Vinh", "Hợp tác xã mây tre đan Phú Vinh" and "Hop tac xa May Tre Dan Phu Vinh" are the
+same establishment: the duplicate key drops case, diacritics and the legal-form words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from khuyencong.core.vietnamese import fold_vi, nfc
+from khuyencong.registry.models import LegalForm
+
+# Folded legal-form words, longest first; matched as whole words at the start of a name.
+_FORM_WORDS: list[tuple[str, str]] = [
+    ("lien hiep hop tac xa", LegalForm.COOPERATIVE_UNION),
+    ("lien hiep htx", LegalForm.COOPERATIVE_UNION),
+    ("cong ty trach nhiem huu han mot thanh vien", LegalForm.ENTERPRISE),
+    ("cong ty trach nhiem huu han", LegalForm.ENTERPRISE),
+    ("cong ty tnhh mtv", LegalForm.ENTERPRISE),
+    ("cong ty tnhh", LegalForm.ENTERPRISE),
+    ("cong ty co phan", LegalForm.ENTERPRISE),
+    ("cong ty cp", LegalForm.ENTERPRISE),
+    ("cong ty hop danh", LegalForm.ENTERPRISE),
+    ("cong ty", LegalForm.ENTERPRISE),
+    ("doanh nghiep tu nhan", LegalForm.ENTERPRISE),
+    ("doanh nghiep", LegalForm.ENTERPRISE),
+    ("dntn", LegalForm.ENTERPRISE),
+    ("ctcp", LegalForm.ENTERPRISE),
+    ("cty tnhh", LegalForm.ENTERPRISE),
+    ("cty cp", LegalForm.ENTERPRISE),
+    ("cty", LegalForm.ENTERPRISE),
+    ("tnhh", LegalForm.ENTERPRISE),
+    ("hop tac xa", LegalForm.COOPERATIVE),
+    ("htx", LegalForm.COOPERATIVE),
+    ("to hop tac", LegalForm.COOPERATIVE_GROUP),
+    ("tht", LegalForm.COOPERATIVE_GROUP),
+    ("ho kinh doanh ca the", LegalForm.HOUSEHOLD),
+    ("ho kinh doanh", LegalForm.HOUSEHOLD),
+    ("hkd", LegalForm.HOUSEHOLD),
+    ("ho san xuat", LegalForm.HOUSEHOLD),
+    ("co so san xuat", LegalForm.HOUSEHOLD),
+    ("co so", LegalForm.HOUSEHOLD),
+    ("nghe nhan", LegalForm.ARTISAN),
+]
+# What people type in a "Loại hình" column, folded, beyond the words above.
+_FORM_LABELS: dict[str, str] = {
+    "dn": LegalForm.ENTERPRISE,
+    "doanh nghiep nho va vua": LegalForm.ENTERPRISE,
+    "dnnvv": LegalForm.ENTERPRISE,
+    "ho ca the": LegalForm.HOUSEHOLD,
+    "ho gia dinh": LegalForm.HOUSEHOLD,
+    "ca nhan": LegalForm.ARTISAN,
+    "nghe nhan/ca nhan": LegalForm.ARTISAN,
+    "nghe nhan / ca nhan": LegalForm.ARTISAN,
+}
+for _value, _label in LegalForm.choices:
+    _FORM_LABELS[fold_vi(str(_label))] = _value
+    _FORM_LABELS[_value.replace("_", " ")] = _value
+_FORM_LABELS.update(dict(_FORM_WORDS))
+
+_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def clean_name(text: str) -> str:
+    """NFC with single spaces: the stored form of any name."""
+    return " ".join(nfc(text or "").split())
+
+
+def name_key(name: str) -> str:
+    """The duplicate key: folded, punctuation removed, leading legal-form words dropped."""
+    folded = " ".join(_PUNCTUATION.sub(" ", fold_vi(name)).split())
+    for words, _form in _FORM_WORDS:
+        if folded == words:
+            return folded
+        if folded.startswith(words + " "):
+            return folded[len(words) + 1 :]
+    return folded
+
+
+def search_text(*parts: str) -> str:
+    """The folded text the search box looks in."""
+    return " | ".join(fold_vi(part) for part in parts if part)
+
+
+def legal_form_from_label(text: str) -> str | None:
+    """The legal form a "Loại hình" cell names ("HTX", "Hộ kinh doanh", "doanh_nghiep"), or None."""
+    folded = " ".join(fold_vi(text or "").replace(".", " ").split())
+    return _FORM_LABELS.get(folded)
+
+
+def legal_form_from_name(name: str) -> str | None:
+    """The legal form an establishment's name starts with ("Công ty TNHH …" → doanh nghiệp), or None."""
+    folded = " ".join(_PUNCTUATION.sub(" ", fold_vi(name or "")).split())
+    for words, form in _FORM_WORDS:
+        if folded == words or folded.startswith(words + " "):
+            return form
+    return None

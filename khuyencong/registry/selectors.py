@@ -1,0 +1,200 @@
+"""Every read of the registry, always given the user and filtered to the user's scope in the database.
+
+The list is built for national scale (300,000 establishments): every filter is on an indexed column or an
+EXISTS over an indexed table, search looks in one folded column (trigram-indexed on PostgreSQL), and the
+Vietnamese sort order comes from the database collation "vi" (indexed on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Collate
+from django.utils import timezone
+
+from khuyencong.accounts.access import access_establishment, scope_queryset, user_scope
+from khuyencong.accounts.roles import can
+from khuyencong.audit.models import AuditEvent
+from khuyencong.core.vietnamese import fold_vi
+from khuyencong.geo.models import IndustryCode, Unit, UnitLevel
+from khuyencong.registry.models import (
+    Certification,
+    Establishment,
+    EstablishmentStatus,
+    Product,
+    ProductPhoto,
+    SizeClass,
+)
+from khuyencong.registry.support import supported_condition
+
+FILTERS = (
+    "q",
+    "province",
+    "commune",
+    "legal_form",
+    "size_class",
+    "sector",
+    "certified",
+    "supported",
+    "status",
+    "batch",
+)
+UNKNOWN_SIZE = "unknown"
+
+
+def valid_certifications(on=None) -> QuerySet[Certification]:
+    day = on or timezone.localdate()
+    return Certification.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def _certified() -> Exists:
+    return Exists(valid_certifications().filter(establishment=OuterRef("pk")))
+
+
+def _in_sector(industry: IndustryCode) -> Exists:
+    through = Establishment.industries.through.objects.filter(establishment=OuterRef("pk"))
+    if industry.level == 1:
+        return Exists(through.filter(industrycode__parent=industry))
+    return Exists(through.filter(industrycode=industry))
+
+
+def establishments_for(user, *, filters: dict | None = None) -> QuerySet[Establishment]:
+    """The establishments the user may see, filtered, in Vietnamese order of name.
+
+    `filters` (all optional): q (search ignoring case and diacritics in names, other names, tax code and
+    registration number), province, commune (Unit or id), legal_form, size_class ("unknown" for none yet),
+    sector (IndustryCode of level 1 or 2), certified / supported ("yes"/"no"), status (default: every status
+    except merged; "all" for every one), batch (ImportBatch id).
+    """
+    filters = filters or {}
+    establishments = scope_queryset(
+        user,
+        Establishment.objects.select_related("province", "commune", "main_industry"),
+        province="province_id",
+        establishment="pk",
+    )
+    status = filters.get("status") or ""
+    if status == "all":
+        pass
+    elif status in EstablishmentStatus.values:
+        establishments = establishments.filter(status=status)
+    else:
+        establishments = establishments.exclude(status=EstablishmentStatus.MERGED)
+    for word in fold_vi(filters.get("q") or "").split()[:8]:
+        establishments = establishments.filter(search_folded__contains=word)
+    if filters.get("province"):
+        establishments = establishments.filter(province=filters["province"])
+    if filters.get("commune"):
+        establishments = establishments.filter(commune=filters["commune"])
+    if filters.get("legal_form"):
+        establishments = establishments.filter(legal_form=filters["legal_form"])
+    size = filters.get("size_class")
+    if size == UNKNOWN_SIZE:
+        establishments = establishments.filter(size_class="")
+    elif size in SizeClass.values:
+        establishments = establishments.filter(size_class=size)
+    if filters.get("sector"):
+        establishments = establishments.filter(_in_sector(filters["sector"]))
+    if filters.get("certified") in ("yes", "no"):
+        condition = _certified()
+        establishments = establishments.filter(condition if filters["certified"] == "yes" else ~condition)
+    if filters.get("supported") in ("yes", "no"):
+        condition = supported_condition()
+        establishments = establishments.filter(condition if filters["supported"] == "yes" else ~condition)
+    if filters.get("batch"):
+        establishments = establishments.filter(import_batch_id=filters["batch"])
+    return establishments.annotate(is_certified=_certified()).order_by(Collate("name", "vi"), "pk")
+
+
+def establishment_detail(user, establishment_id) -> Establishment:
+    establishment = access_establishment(user, establishment_id)
+    return (
+        Establishment.objects.select_related(
+            "province", "commune", "legacy_commune__parent", "main_industry__parent", "merged_into", "decided_by"
+        )
+        .prefetch_related("industries")
+        .get(pk=establishment.pk)
+    )
+
+
+def figures_of(establishment: Establishment):
+    return establishment.figures.order_by("-year")
+
+
+def products_of(establishment: Establishment):
+    return establishment.products.order_by(Collate("name", "vi"), "pk").prefetch_related(
+        Prefetch("photos", queryset=ProductPhoto.objects.order_by("uploaded_at", "pk"))
+    )
+
+
+def certifications_of(establishment: Establishment):
+    return establishment.certifications.select_related("product").order_by("-decision_date", "-pk")
+
+
+def product_choices(establishment: Establishment) -> QuerySet[Product]:
+    return establishment.products.order_by(Collate("name", "vi"), "pk")
+
+
+def history_of(establishment: Establishment) -> QuerySet[AuditEvent]:
+    """The audit events of the establishment and its parts (figures, products, certificates)."""
+    return AuditEvent.objects.filter(object_type="registry.establishment", object_id=str(establishment.pk)).order_by(
+        "-at", "-id"
+    )
+
+
+def similar_in_scope(user, establishment: Establishment) -> QuerySet[Establishment]:
+    """Other records with the same name (legal-form words aside) in the same commune, within scope."""
+    if establishment.commune_id is None:
+        return Establishment.objects.none()
+    return (
+        establishments_for(user, filters={})
+        .filter(commune_id=establishment.commune_id, name_key=establishment.name_key)
+        .exclude(pk=establishment.pk)
+    )
+
+
+def merge_candidates(user, establishment: Establishment, query: str = "") -> QuerySet[Establishment]:
+    """Records the user could merge into `establishment`: its similar ones, or a search in its province."""
+    if query:
+        return establishments_for(user, filters={"q": query, "province": establishment.province_id}).exclude(
+            pk=establishment.pk
+        )[:20]
+    return similar_in_scope(user, establishment)[:20]
+
+
+def pending_count(user) -> int:
+    if not can(user, "establishment.approve"):
+        return 0
+    return scope_queryset(
+        user,
+        Establishment.objects.filter(status=EstablishmentStatus.PENDING),
+        province="province_id",
+        establishment=None,
+    ).count()
+
+
+# --- Units for forms --------------------------------------------------------------------------------------
+
+
+def current_provinces(user=None) -> QuerySet[Unit]:
+    """Today's provinces; only the user's own for a provincial user."""
+    provinces = Unit.objects.filter(level=UnitLevel.PROVINCE, valid_to__isnull=True)
+    scope = user_scope(user) if user is not None else None
+    if scope is not None and scope.kind == "province":
+        provinces = provinces.filter(pk=scope.province_id)
+    return provinces.order_by(Collate("name", "vi"))
+
+
+def current_communes(province_id) -> QuerySet[Unit]:
+    if not province_id:
+        return Unit.objects.none()
+    return Unit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True, province_id=province_id).order_by(
+        Collate("name", "vi")
+    )
+
+
+def vsic_divisions() -> QuerySet[IndustryCode]:
+    return IndustryCode.objects.filter(version="2018", level=2).select_related("parent").order_by("code")
+
+
+def vsic_sectors() -> QuerySet[IndustryCode]:
+    return IndustryCode.objects.filter(version="2018", level__in=[1, 2]).order_by("code", "level")
