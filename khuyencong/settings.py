@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "khuyencong.accounts",
     "khuyencong.jobs",
     "khuyencong.registry",
+    "khuyencong.programmes",
     "khuyencong.imports",
 ]
 

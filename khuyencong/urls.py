@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from khuyencong.api.urls import api
+from khuyencong.programmes import urls as programme_urls
 
 urlpatterns = [
     path("", include("khuyencong.core.urls")),
@@ -15,6 +16,10 @@ urlpatterns = [
     path("dang-ky-co-so/", include("khuyencong.registry.urls_public")),
     path("nhap-du-lieu/", include("khuyencong.imports.urls")),
     path("don-vi-hanh-chinh/", include("khuyencong.geo.urls")),
+    path("de-an/", include(programme_urls.project_patterns)),
+    path("ke-hoach/", include(programme_urls.plan_patterns)),
+    path("chuong-trinh/", include(programme_urls.programme_patterns)),
+    path("viec-cua-toi/", include(programme_urls.inbox_patterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -153,6 +153,53 @@ def access_agency(user, agency_id):
     return found
 
 
+# --- Programmes, plans and projects (khuyencong/programmes) ----------------------------------------------
+
+
+def access_project(user, project_id, *, write: bool = False):
+    """A project with no province (a national project run by a regional centre in several provinces) is
+    reached by national scope only; an establishment representative reaches the projects supporting it."""
+    from khuyencong.programmes.models import Project
+
+    return load_scoped(
+        user,
+        Project.objects.select_related(
+            "programme", "plan", "implementing_agency", "province", "legacy_province", "created_by"
+        ),
+        project_id,
+        province="province_id",
+        establishment="beneficiaries__establishment_id",
+        write=write,
+        capability="project.draft",
+    )
+
+
+def _visible_one(user, visible, pk, *, write: bool, capability: str, what: str):
+    found = visible.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound(f"Không tìm thấy {what}.")
+    if write and not can(user, capability):
+        raise PermissionDenied("Bạn không có quyền thay đổi đối tượng này.")
+    return found
+
+
+def access_plan(user, plan_id, *, write: bool = False):
+    """Provincial staff read the national plan too (it is published); its projects stay scoped."""
+    from khuyencong.programmes.selectors import plans_visible_to
+
+    return _visible_one(user, plans_visible_to(user), plan_id, write=write, capability="plan.manage", what="kế hoạch")
+
+
+def access_programme(user, programme_id, *, write: bool = False):
+    """National programmes are public to every signed-in role; a provincial one to its province."""
+    from khuyencong.programmes.selectors import programmes_visible_to
+
+    return _visible_one(
+        user, programmes_visible_to(user), programme_id, write=write, capability="programme.manage",
+        what="chương trình",
+    )  # fmt: skip
+
+
 def _establishment_edit_capability(user) -> str:
     return "establishment.edit_own" if user_scope(user).kind == ESTABLISHMENT else "establishment.edit"
 

@@ -33,6 +33,19 @@ CAPABILITIES: dict[str, str] = {
     "establishment.approve": "Duyệt đăng ký cơ sở CNNT",
     "establishment.merge": "Gộp cơ sở trùng",
     "import.run": "Nhập dữ liệu từ tệp",
+    # Programmes, plans and projects (programmes/workflow.py says which body takes each step).
+    "project.draft": "Lập, sửa, gửi đề án; báo cáo tiến độ; đề nghị điều chỉnh",
+    "project.appraise_base": "Thẩm định đề án cấp cơ sở (Sở Công Thương)",
+    "project.appraise_national": "Thẩm định đề án khuyến công quốc gia cấp Bộ (Cục)",
+    "project.approve_local": "Phê duyệt đề án khuyến công địa phương (UBND tỉnh)",
+    "project.contract": "Ký hợp đồng, giao nhiệm vụ; kiểm tra, giám sát đề án",
+    "project.decide": "Nghiệm thu, quyết toán, kết thúc, ngừng đề án; quyết định điều chỉnh",
+    "rules.override": "Cho phép vượt định mức hỗ trợ (ghi rõ lý do)",
+    "money.enter": "Nhập tạm ứng, thanh toán, quyết toán, hoàn trả",
+    "money.approve": "Duyệt tạm ứng, thanh toán, quyết toán, hoàn trả",
+    "plan.manage": "Lập kế hoạch khuyến công năm, phân bổ kinh phí",
+    "plan.approve": "Phê duyệt kế hoạch khuyến công năm",
+    "programme.manage": "Quản lý chương trình khuyến công và mục tiêu",
 }
 
 _READ = {"data.view"}
@@ -49,6 +62,24 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ESTABLISHMENT_REP: frozenset(_READ | {"establishment.edit_own"}),
     Role.AUDITOR: frozenset(_READ | {"audit.view"}),
 }
+
+# Programmes, plans and projects: officers draft, contract and enter money; leaders appraise, decide and
+# approve money; a province_leader acts as the Sở or as the UBND tỉnh depending on its agency (workflow.py).
+_PROGRAMME_WORK = {
+    Role.CENTRAL_OFFICER: {"project.draft", "project.contract", "money.enter", "plan.manage"},
+    Role.PROVINCE_OFFICER: {"project.draft", "project.contract", "money.enter", "plan.manage"},
+    Role.CENTRE_OFFICER: {"project.draft"},
+    Role.CENTRAL_LEADER: {
+        "project.appraise_national", "project.decide", "rules.override", "money.approve", "plan.approve",
+        "programme.manage",
+    },
+    Role.PROVINCE_LEADER: {
+        "project.appraise_base", "project.approve_local", "project.decide", "rules.override", "money.approve",
+        "plan.approve", "programme.manage",
+    },
+}  # fmt: skip
+for _role, _extra in _PROGRAMME_WORK.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _extra
 
 # The system administrator holds every capability (within its scope), so that it can grant any role there;
 # what it may grant is still limited to what it holds and to its scope (accounts/services.py).

@@ -25,6 +25,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Cơ sở CNNT", "registry:list", "data.view", "shop"),
     NavEntry("Nhập dữ liệu", "imports:list", "import.run", "file-earmark-arrow-up"),
     NavEntry("Đơn vị hành chính", "geo:index", None, "geo-alt"),
+    NavEntry("Việc của tôi", "inbox:home", "data.view", "inbox"),
+    NavEntry("Đề án", "projects:list", "data.view", "folder2-open"),
+    NavEntry("Kế hoạch", "plans:list", "data.view", "calendar3"),
+    NavEntry("Chương trình", "programmes:list", "data.view", "bullseye"),
     NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
     NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
 ]

@@ -1,0 +1,529 @@
+"""Every read of programmes, plans and projects: always given the user, always scoped, filtered and summed in
+the database (subqueries instead of per-row queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from khuyencong.accounts.access import NATIONAL, PROVINCE, scope_queryset, user_scope
+from khuyencong.accounts.roles import can, user_roles
+from khuyencong.core.vietnamese import fold_vi
+from khuyencong.programmes import workflow
+from khuyencong.programmes.checks import COUNTED_IN_PLAN
+from khuyencong.programmes.models import (
+    Adjustment,
+    AdjustmentStatus,
+    AnnualPlan,
+    BudgetLine,
+    Deadline,
+    DeadlineKind,
+    FundingSource,
+    MoneyMovement,
+    MovementKind,
+    MovementStatus,
+    Notification,
+    PlanAllocation,
+    PlanStatus,
+    Programme,
+    Project,
+    ProjectBeneficiary,
+    ProjectKind,
+    ProjectOutput,
+    ProjectStatus,
+)
+from khuyencong.programmes.money import Totals, totals_by_source
+
+S = ProjectStatus
+
+
+# --- Visibility ----------------------------------------------------------------------------------------------
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    return scope_queryset(
+        user, Project.objects.all(), province="province_id", establishment="beneficiaries__establishment_id"
+    )
+
+
+def plans_visible_to(user) -> QuerySet[AnnualPlan]:
+    """National scope: every plan; a province: its own plans and the (published) national plans."""
+    scope = user_scope(user)
+    plans = AnnualPlan.objects.select_related("programme", "province", "managing_agency", "approved_by")
+    if scope.kind == NATIONAL:
+        return plans
+    if scope.kind == PROVINCE:
+        return plans.filter(Q(province_id=scope.province_id) | Q(province__isnull=True))
+    return plans.none()
+
+
+def programmes_visible_to(user) -> QuerySet[Programme]:
+    scope = user_scope(user)
+    programmes = Programme.objects.select_related("province")
+    if not user_roles(user):
+        return programmes.none()
+    if scope.kind == NATIONAL:
+        return programmes
+    if scope.kind == PROVINCE:
+        return programmes.filter(Q(province__isnull=True) | Q(province_id=scope.province_id))
+    return programmes.filter(province__isnull=True)
+
+
+# --- Project lists -------------------------------------------------------------------------------------------
+
+
+def _sum_subquery_by(queryset: QuerySet, group: str):
+    """SUM(amount) over rows correlated with the outer row, as a subquery (0 when there are none)."""
+    summed = queryset.values(group).annotate(total=Sum("amount")).values("total")
+    return Coalesce(Subquery(summed, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
+
+
+def _sum_subquery(queryset: QuerySet):
+    return _sum_subquery_by(queryset, "project")
+
+
+def _movement_sum(kind: str):
+    return _sum_subquery(
+        MoneyMovement.objects.filter(project=OuterRef("pk"), kind=kind, status=MovementStatus.APPROVED)
+    )
+
+
+def annotate_money(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.annotate(
+        state_budget=_sum_subquery(BudgetLine.objects.filter(project=OuterRef("pk"), source__is_state_budget=True)),
+        advanced=_movement_sum(MovementKind.ADVANCE),
+        paid=_movement_sum(MovementKind.PAYMENT),
+        refunded=_movement_sum(MovementKind.REFUND),
+        settled=_movement_sum(MovementKind.SETTLEMENT),
+    ).annotate(disbursed=F("advanced") + F("paid") - F("refunded"))
+
+
+def project_list(user, *, filters: dict) -> QuerySet[Project]:
+    """Filters: q (code or title, without diacritics), year, programme, province, status, content_item,
+    source, project_type, kind, late (only projects flagged late)."""
+    projects = projects_visible_to(user)
+    if filters.get("q"):
+        query = fold_vi(filters["q"])
+        projects = projects.filter(Q(title_folded__contains=query) | Q(code__icontains=filters["q"].strip()))
+    for name in ("year", "status", "project_type", "kind"):
+        if filters.get(name):
+            projects = projects.filter(**{name: filters[name]})
+    if filters.get("programme"):
+        projects = projects.filter(programme_id=getattr(filters["programme"], "pk", filters["programme"]))
+    if filters.get("province"):
+        projects = projects.filter(province_id=getattr(filters["province"], "pk", filters["province"]))
+    if filters.get("content_item"):
+        item = getattr(filters["content_item"], "pk", filters["content_item"])
+        projects = projects.filter(
+            Exists(Project.content_items.through.objects.filter(project_id=OuterRef("pk"), contentitem_id=item))
+        )
+    if filters.get("source"):
+        source = getattr(filters["source"], "pk", filters["source"])
+        projects = projects.filter(Exists(BudgetLine.objects.filter(project=OuterRef("pk"), source_id=source)))
+    if filters.get("late"):
+        projects = projects.filter(Q(late_registration=True) | Q(late_proposal=True))
+    return projects
+
+
+def project_list_page_rows(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return annotate_money(
+        projects.select_related("programme", "province", "legacy_province", "implementing_agency")
+    ).order_by("-year", "code")
+
+
+def project_totals(projects: QuerySet[Project]) -> list[dict]:
+    """Planned, advanced, paid, refunded and settled per source over the whole filtered list (two queries)."""
+    ids = projects.order_by().values("pk")
+    planned = dict(
+        BudgetLine.objects.filter(project__in=ids)
+        .values("source_id")
+        .annotate(total=Sum("amount"))
+        .values_list("source_id", "total")
+    )
+    moved: dict[tuple[int, str], int] = {
+        (row["source_id"], row["kind"]): row["total"]
+        for row in MoneyMovement.objects.filter(project__in=ids, status=MovementStatus.APPROVED)
+        .values("source_id", "kind")
+        .annotate(total=Sum("amount"))
+    }
+    rows = []
+    for source in FundingSource.objects.filter(pk__in=set(planned) | {key[0] for key in moved}):
+        rows.append(
+            {
+                "source": source,
+                "planned": planned.get(source.pk, 0),
+                "advanced": moved.get((source.pk, MovementKind.ADVANCE), 0),
+                "paid": moved.get((source.pk, MovementKind.PAYMENT), 0),
+                "refunded": moved.get((source.pk, MovementKind.REFUND), 0),
+                "settled": moved.get((source.pk, MovementKind.SETTLEMENT), 0),
+            }
+        )
+    return rows
+
+
+# --- One project ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BudgetRow:
+    source: FundingSource
+    planned: int
+    totals: Totals | None
+    pending: int = 0
+
+    @property
+    def disbursed(self) -> int:
+        return self.totals.net if self.totals else 0
+
+
+@dataclass
+class BudgetPanel:
+    rows: list[BudgetRow] = field(default_factory=list)
+
+    @property
+    def planned(self) -> int:
+        return sum(row.planned for row in self.rows)
+
+
+def budget_panel(project: Project) -> BudgetPanel:
+    """Planned / advanced / paid / refunded / settled per source, from the approved movements."""
+    planned = dict(
+        project.budget_lines.values("source_id").annotate(total=Sum("amount")).values_list("source_id", "total")
+    )
+    sources = FundingSource.objects.in_bulk(set(planned) | set(project.movements.values_list("source_id", flat=True)))
+    state = {pk: amount for pk, amount in planned.items() if sources[pk].is_state_budget}
+    approved = project.movements.filter(status=MovementStatus.APPROVED).values_list("source_id", "kind", "amount")
+    totals = totals_by_source(state, approved)
+    pending = dict(
+        project.movements.filter(status=MovementStatus.PENDING)
+        .values("source_id")
+        .annotate(n=Count("pk"))
+        .values_list("source_id", "n")
+    )
+    rows = [
+        BudgetRow(source=source, planned=planned.get(pk, 0), totals=totals.get(pk), pending=pending.get(pk, 0))
+        for pk, source in sorted(sources.items(), key=lambda pair: pair[1].sort_order)
+    ]
+    return BudgetPanel(rows=rows)
+
+
+def project_detail(user, project: Project) -> dict:
+    """Everything the project page shows, each list in one query."""
+    staff = user_scope(user).kind in (NATIONAL, PROVINCE)
+    return {
+        "content_items": list(project.content_items.select_related("group")),
+        "communes": list(project.communes.all()),
+        "partners": list(project.partners.all()),
+        "beneficiaries": list(project.beneficiaries.select_related("establishment", "content_item")),
+        "outputs": list(project.outputs.select_related("indicator")),
+        "budget_lines": list(project.budget_lines.select_related("source", "content_item")),
+        "documents": list(project.documents.select_related("uploaded_by")) if staff else [],
+        "appraisals": list(project.appraisals.select_related("appraised_by")),
+        "timeline": list(project.state_changes.select_related("actor")),
+        "progress": list(project.progress_reports.select_related("reported_by")),
+        "inspections": list(project.inspections.select_related("recorded_by")),
+        "movements": list(project.movements.select_related("source", "entered_by", "decided_by")) if staff else [],
+        "adjustments": list(project.adjustments.select_related("requested_by", "decided_by")),
+        "overrides": list(project.rule_overrides.select_related("granted_by")),
+        "budget": budget_panel(project),
+        "actions": workflow.actions_for(user, project),
+    }
+
+
+def project_abilities(user, project: Project) -> dict:
+    """Which side panels and buttons the project page shows this user (the services decide for real)."""
+    implementer = can(user, "project.draft") and workflow.IMPLEMENTER.allows(user, project)
+    after_approval = project.status in (S.APPROVED, S.IN_PLAN, S.CONTRACTED, S.IN_PROGRESS)
+    pending = project.adjustments.filter(status=AdjustmentStatus.PENDING).first()
+    pending_level = workflow.DECISION_LEVELS[pending.decision_level] if pending else None
+    return {
+        "edit": implementer and project.is_editable,
+        "beneficiaries": implementer and (project.is_editable or (after_approval and project.project_type == "nhom")),
+        "documents": workflow.participates(user, project) and project.status not in workflow.TERMINAL_STATES,
+        "progress": implementer and project.status in (S.CONTRACTED, S.IN_PROGRESS),
+        "inspect": can(user, "project.contract")
+        and (workflow.MANAGING.allows(user, project) or workflow.DEPARTMENT.allows(user, project))
+        and project.status in (S.IN_PLAN, S.CONTRACTED, S.IN_PROGRESS, S.ACCEPTED),
+        "money_enter": money_sources_for(user, project, "money.enter").exists(),
+        "money_approve": set(money_sources_for(user, project, "money.approve").values_list("pk", flat=True)),
+        "adjust": implementer and after_approval and pending is None,
+        "pending_adjustment": pending,
+        "decide_adjustment": pending is not None
+        and can(user, "project.decide")
+        and pending_level.allows(user, project),
+        "override": can(user, "rules.override")
+        and (workflow.DEPARTMENT.allows(user, project) or workflow.APPROVING.allows(user, project))
+        and project.status not in workflow.TERMINAL_STATES,
+    }
+
+
+def money_sources_for(user, project: Project, capability: str) -> QuerySet[FundingSource]:
+    """State sources of the project whose money this user may enter or approve."""
+    if not can(user, capability):
+        return FundingSource.objects.none()
+    sources = FundingSource.objects.filter(
+        is_state_budget=True, pk__in=project.budget_lines.values("source_id")
+    ).order_by("sort_order")
+    return sources.filter(pk__in=[s.pk for s in sources if workflow.money_level(s).allows(user, project)])
+
+
+def establishments_for(user, project: Project):
+    """Establishments the user may put into this project: in its province, not rejected or merged."""
+    from khuyencong.registry.models import Establishment, EstablishmentStatus
+
+    establishments = scope_queryset(user, Establishment.objects.all(), province="province_id", establishment=None)
+    if project.province_id is not None:
+        establishments = establishments.filter(province_id=project.province_id)
+    return establishments.exclude(status__in=[EstablishmentStatus.REJECTED, EstablishmentStatus.MERGED])
+
+
+def establishment_candidates(user, project: Project, query: str):
+    """At most 30 establishments matching a name (without diacritics) or a tax code, for the picker."""
+    folded = fold_vi(query)
+    return (
+        establishments_for(user, project)
+        .filter(Q(name_folded__contains=folded) | Q(tax_code__startswith=query.strip()))
+        .select_related("province")
+        .order_by("name")[:30]
+    )
+
+
+# --- Programmes ----------------------------------------------------------------------------------------------
+
+
+def may_manage_programme(user, programme: Programme) -> bool:
+    """National scope manages every programme; a province only its own provincial programmes."""
+    scope = user_scope(user)
+    if scope.is_national:
+        return True
+    return (
+        programme.level == "provincial"
+        and programme.province_id is not None
+        and scope.province_id == programme.province_id
+    )
+
+
+def programme_progress(user, programme: Programme) -> list[dict]:
+    """Each target of the programme with what accepted projects the user can see achieved (never typed twice)."""
+    achieved = dict(
+        ProjectOutput.objects.filter(
+            project__in=projects_visible_to(user)
+            .filter(programme=programme, status__in=(S.ACCEPTED, S.SETTLED, S.CLOSED))
+            .values("pk")
+        )
+        .values("indicator_id")
+        .annotate(total=Sum("actual_value"))
+        .values_list("indicator_id", "total")
+    )
+    return [
+        {"target": target, "achieved": achieved.get(target.indicator_id) or 0}
+        for target in programme.targets.select_related("indicator")
+    ]
+
+
+# --- Plans ---------------------------------------------------------------------------------------------------
+
+
+def plan_list(user, *, filters: dict) -> QuerySet[AnnualPlan]:
+    plans = plans_visible_to(user)
+    if filters.get("year"):
+        plans = plans.filter(year=filters["year"])
+    if filters.get("kind"):
+        plans = plans.filter(kind=filters["kind"])
+    if filters.get("status"):
+        plans = plans.filter(status=filters["status"])
+    return plans.annotate(
+        allocated=_plan_allocated(),
+        project_count=Coalesce(
+            Subquery(
+                Project.objects.filter(plan=OuterRef("pk")).values("plan").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    ).order_by("-year", "kind", "province__code")
+
+
+def _plan_allocated():
+    return _sum_subquery_by(PlanAllocation.objects.filter(plan=OuterRef("pk")), "plan")
+
+
+def plan_overview(plan: AnnualPlan) -> list[dict]:
+    """Per source: allocated, planned by the plan's counted projects, and by its approved projects awaiting it."""
+    allocated = dict(plan.allocations.values_list("source_id", "amount"))
+
+    def planned(statuses) -> dict[int, int]:
+        return dict(
+            BudgetLine.objects.filter(project__plan=plan, project__status__in=statuses, source__is_state_budget=True)
+            .values("source_id")
+            .annotate(total=Sum("amount"))
+            .values_list("source_id", "total")
+        )
+
+    counted, waiting = planned(COUNTED_IN_PLAN), planned([S.APPROVED])
+    sources = FundingSource.objects.filter(pk__in=set(allocated) | set(counted) | set(waiting))
+    rows = []
+    for source in sources:
+        row = {
+            "source": source,
+            "allocated": allocated.get(source.pk, 0),
+            "counted": counted.get(source.pk, 0),
+            "waiting": waiting.get(source.pk, 0),
+        }
+        row["remaining"] = row["allocated"] - row["counted"] - row["waiting"]
+        row["over"] = row["remaining"] < 0
+        rows.append(row)
+    return rows
+
+
+def plan_projects(user, plan: AnnualPlan) -> QuerySet[Project]:
+    return project_list_page_rows(projects_visible_to(user).filter(plan=plan))
+
+
+def plan_candidates(user, plan: AnnualPlan) -> QuerySet[Project]:
+    """Approved projects of the plan's kind, year and province not yet in any plan."""
+    candidates = projects_visible_to(user).filter(status=S.APPROVED, plan__isnull=True, kind=plan.kind, year=plan.year)
+    if plan.kind == ProjectKind.LOCAL:
+        candidates = candidates.filter(province_id=plan.province_id)
+    return candidates.order_by("code")
+
+
+# --- My work -------------------------------------------------------------------------------------------------
+
+
+def awaiting_projects(user) -> QuerySet[Project]:
+    """Projects on which the user may take the next main-path step now."""
+    condition = workflow.awaiting_q(user)
+    if condition is None:
+        return Project.objects.none()
+    return (
+        projects_visible_to(user)
+        .filter(condition)
+        .select_related("province", "programme")
+        .order_by("year", "status", "code")
+    )
+
+
+def awaiting_movements(user) -> QuerySet[MoneyMovement]:
+    """Money movements entered by someone else that the user may approve."""
+    if not can(user, "money.approve"):
+        return MoneyMovement.objects.none()
+    condition = None
+    for kind in (ProjectKind.NATIONAL, ProjectKind.LOCAL):
+        source_kind = "national" if kind == ProjectKind.NATIONAL else "local"
+        level = workflow.CENTRAL if kind == ProjectKind.NATIONAL else workflow.DEPARTMENT
+        level_q = level.objects_q(user)
+        if level_q is None:
+            continue
+        project_ids = Project.objects.filter(level_q).values("pk")
+        part = Q(source__kind=source_kind, project__in=project_ids)
+        condition = part if condition is None else condition | part
+    if condition is None:
+        return MoneyMovement.objects.none()
+    return (
+        MoneyMovement.objects.filter(condition, status=MovementStatus.PENDING)
+        .exclude(entered_by=user)
+        .select_related("project", "source", "entered_by")
+        .order_by("entered_at")
+    )
+
+
+def awaiting_adjustments(user) -> QuerySet[Adjustment]:
+    if not can(user, "project.decide"):
+        return Adjustment.objects.none()
+    condition = None
+    for code, level in workflow.DECISION_LEVELS.items():
+        level_q = level.objects_q(user)
+        if level_q is None:
+            continue
+        part = Q(decision_level=code, project__in=Project.objects.filter(level_q).values("pk"))
+        condition = part if condition is None else condition | part
+    if condition is None:
+        return Adjustment.objects.none()
+    return (
+        Adjustment.objects.filter(condition, status=AdjustmentStatus.PENDING)
+        .select_related("project", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def awaiting_plans(user) -> QuerySet[AnnualPlan]:
+    condition = None
+    for entry in workflow.PLAN_TRANSITIONS:
+        if not entry.inbox or not can(user, entry.capability):
+            continue
+        level_q = entry.level.objects_q(user)
+        if level_q is None:
+            continue
+        part = Q(status=entry.source) & level_q
+        condition = part if condition is None else condition | part
+    if condition is None:
+        return AnnualPlan.objects.none()
+    # Draft plans wait for their managers only once they have allocations or projects to submit.
+    return (
+        plans_visible_to(user).filter(condition).exclude(status=PlanStatus.DRAFT, allocations__isnull=True).distinct()
+    )
+
+
+def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:
+    notes = Notification.objects.filter(user=user).select_related("project")
+    return notes.filter(read_at__isnull=True) if unread_only else notes
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count() if user.is_authenticated else 0
+
+
+def deadline_on(kind: str, plan_year: int) -> dt.date | None:
+    """The deadline of `kind` for a plan year, from the setting in force on that day (None if none is)."""
+    for setting in Deadline.objects.filter(kind=kind).order_by("-valid_from"):
+        due = setting.date_for(plan_year)
+        if setting.valid_on(due):
+            return due
+    return None
+
+
+def deadline_of(project: Project):
+    """The date by which the awaited step is due, if the step has one (shown in "my work")."""
+    if project.status in (S.DRAFT, S.RETURNED):
+        return deadline_on(DeadlineKind.REGISTRATION, project.year)
+    if project.status == S.SUBMITTED and project.kind == ProjectKind.NATIONAL:
+        return deadline_on(DeadlineKind.NATIONAL_PROPOSAL, project.year)
+    if project.status in (S.CONTRACTED, S.IN_PROGRESS):
+        return project.end_date
+    return None
+
+
+def is_overdue(day) -> bool:
+    return day is not None and day < timezone.localdate()
+
+
+# --- Establishments ------------------------------------------------------------------------------------------
+
+
+def support_received_by(user, establishment) -> QuerySet[ProjectBeneficiary]:
+    """What the establishment received or was proposed to receive, in projects the user may see."""
+    return (
+        ProjectBeneficiary.objects.filter(
+            establishment=establishment, project__in=projects_visible_to(user).values("pk")
+        )
+        .exclude(project__status__in=(S.DRAFT, S.REJECTED))
+        .select_related("project", "content_item", "project__programme")
+        .order_by("-project__year", "project__code")
+    )
