@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from khuyencong.accounts.access import user_scope
 from khuyencong.accounts.roles import can
 from khuyencong.audit.services import audit_record, snapshot
 from khuyencong.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -106,10 +107,15 @@ def _date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def may_manage_units(user) -> bool:
+    """Whether `user` may change the national reference data (units, VSIC): the system itself (None, the
+    command line) or a national-scope holder of `reference.manage`; a province's administrator may not."""
+    return user is None or (can(user, "reference.manage") and user_scope(user).is_national)
+
+
 def _require_manager(actor) -> None:
-    """Reference data is changed by the system (actor None: the command line) or an administrator."""
-    if actor is not None and not can(actor, "reference.manage"):
-        raise PermissionDenied("Bạn không có quyền cập nhật danh mục đơn vị hành chính.")
+    if not may_manage_units(actor):
+        raise PermissionDenied("Bạn không có quyền cập nhật danh mục dùng chung toàn quốc.")
 
 
 # --- Parsing a change file --------------------------------------------------------------------------------

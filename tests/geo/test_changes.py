@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from khuyencong.accounts.roles import Role, can
 from khuyencong.audit.models import AuditEvent
 from khuyencong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from khuyencong.geo.models import Unit, UnitAlias, UnitSuccession
@@ -18,7 +19,8 @@ from khuyencong.geo.selectors import (
     roll_up,
     units_replaced_since,
 )
-from khuyencong.geo.services import plan_unit_changes, unit_changes_apply, unit_changes_commit
+from khuyencong.geo.services import may_manage_units, plan_unit_changes, unit_changes_apply, unit_changes_commit
+from tests.personas import person
 
 pytestmark = pytest.mark.django_db
 EFFECTIVE = dt.date(2026, 4, 30)
@@ -298,11 +300,17 @@ def test_abolishing_a_commune_rolls_its_records_up_to_the_province(tmp_path):
     assert AuditEvent.objects.get(action="geo_unit.abolish").object_id == str(gone.pk)
 
 
-def test_only_reference_managers_may_apply(tmp_path, personas):
+def test_only_national_reference_managers_may_apply(tmp_path, personas):
     path = write(tmp_path, COMMUNE_CHANGES)
+    province_admin = person(
+        "province_a_admin", "Quản trị Sở", Role.SYSTEM_ADMIN, agency_obj=personas.province_a_officer.agency
+    )
+    assert can(province_admin, "reference.manage") and not may_manage_units(province_admin)
+    assert may_manage_units(None) and may_manage_units(personas.central_admin)
     before = counts()
-    with pytest.raises(PermissionDenied):
-        unit_changes_apply(actor=personas.province_a_officer, path=path, effective=EFFECTIVE)
+    for actor in (personas.province_a_officer, province_admin, personas.central_officer):
+        with pytest.raises(PermissionDenied):
+            unit_changes_apply(actor=actor, path=path, effective=EFFECTIVE)
     assert counts() == before
     unit_changes_apply(actor=personas.central_admin, path=path, effective=EFFECTIVE)
     event = AuditEvent.objects.filter(action="geo_unit.rename").get()
