@@ -17,7 +17,8 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f"), " ")
 _CLEAN_TABLE = {**_ZERO_WIDTH, **_SPACES}
 
-_D_STROKE = {ord("đ"): "d", ord("Đ"): "D"}
+# Ð/ð (eth) stand in for Đ/đ in text typed with old fonts or converted from legacy encodings.
+_D_STROKE = {ord("đ"): "d", ord("Đ"): "D", ord("Ð"): "D", ord("ð"): "d"}
 
 # Combining marks that turn a base letter into a separate Vietnamese letter (primary difference).
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"

@@ -171,3 +171,7 @@ def test_base_letters_decide_before_tones_and_case(a, b):
 
     if letters_only(a) != letters_only(b):
         assert collate_vi(a, b) == collate_vi(letters_only(a), letters_only(b))
+
+
+def test_fold_vi_reads_eth_as_d():
+    assert fold_vi("ÐẮK LẮK") == fold_vi("Đắk Lắk") == "dak lak"
