@@ -34,5 +34,9 @@ def _add_routers() -> None:
 
     api.add_router("/geo", geo.router)
 
+    from khuyencong.api import registry
+
+    api.add_router("/establishments", registry.router)
+
 
 _add_routers()

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from khuyencong.accounts.access import (
     ESTABLISHMENT,
+    PROVINCE,
     access_certification,
     access_establishment,
     access_product,
@@ -103,9 +104,13 @@ class PossibleDuplicate(Conflict):
 # --- Helpers ------------------------------------------------------------------------------------------
 
 
-def _fail(errors: dict[str, list[str]], message: str = "Thông tin chưa hợp lệ, xem các trường được đánh dấu.") -> None:
-    if errors:
-        raise ValidationFailed(message, details=errors)
+def _fail(errors: dict[str, list[str]]) -> None:
+    """Raise every field's errors at once; a single error is also the message."""
+    messages = [message for field_messages in errors.values() for message in field_messages]
+    if len(messages) == 1:
+        raise ValidationFailed(messages[0], details=errors)
+    if messages:
+        raise ValidationFailed("Thông tin chưa hợp lệ, xem các trường được đánh dấu.", details=errors)
 
 
 def check_version(obj: models.Model, version, label: str) -> None:
@@ -332,13 +337,17 @@ def _province_for(actor, clean: dict, province) -> Unit:
             )
     else:
         found = _unit(province, UnitLevel.PROVINCE)
+        scope = user_scope(actor) if actor is not None else None
+        if found is None and scope is not None and scope.kind == PROVINCE:
+            found = Unit.objects.get(pk=scope.province_id)  # a provincial user's records are its province's
         if found is None:
             raise ValidationFailed("Cần chọn tỉnh/thành phố.", details={"province": [REQUIRED]})
         if not found.is_current:
             raise ValidationFailed("Tỉnh đã chọn không còn hiệu lực.", details={"province": ["Chọn tỉnh hiện nay."]})
-    if actor is not None and not user_scope(actor).covers_province(found.pk):
-        message = f"Bạn chỉ được quản lý cơ sở trong phạm vi của mình, không phải {found}."
-        raise ValidationFailed(message, details={"province": [message], "commune": [message]})
+    # A representative never changes province (establishment_update checks it); others stay in their scope.
+    scope = user_scope(actor) if actor is not None else None
+    if scope is not None and scope.kind != ESTABLISHMENT and not scope.covers_province(found.pk):
+        raise PermissionDenied(f"Bạn chỉ được quản lý cơ sở trong phạm vi của mình, không phải {found}.")
     return found
 
 
@@ -465,10 +474,10 @@ def _notify_representatives(establishment: Establishment, subject: str, body: st
 
 def establishment_approve(*, actor, establishment_id) -> Establishment:
     """Accept a self-registered establishment (province officers/leaders holding `establishment.approve`)."""
-    if not can(actor, "establishment.approve"):
-        raise PermissionDenied("Bạn không có quyền duyệt đăng ký cơ sở.")
     with transaction.atomic():
         establishment = _lock_for_write(actor, establishment_id)
+        if actor is not None and not can(actor, "establishment.approve"):
+            raise PermissionDenied("Bạn không có quyền duyệt đăng ký cơ sở.")
         if establishment.status != EstablishmentStatus.PENDING:
             raise Conflict(f"Hồ sơ đang ở trạng thái “{establishment.get_status_display()}”, không còn chờ duyệt.")
         establishment.status = EstablishmentStatus.ACTIVE
@@ -493,8 +502,6 @@ def establishment_approve(*, actor, establishment_id) -> Establishment:
 
 
 def establishment_reject(*, actor, establishment_id, reason: str) -> Establishment:
-    if not can(actor, "establishment.approve"):
-        raise PermissionDenied("Bạn không có quyền duyệt đăng ký cơ sở.")
     reason = " ".join((reason or "").split())
     if len(reason) < 10:
         raise ValidationFailed(
@@ -503,6 +510,8 @@ def establishment_reject(*, actor, establishment_id, reason: str) -> Establishme
         )
     with transaction.atomic():
         establishment = _lock_for_write(actor, establishment_id)
+        if actor is not None and not can(actor, "establishment.approve"):
+            raise PermissionDenied("Bạn không có quyền duyệt đăng ký cơ sở.")
         if establishment.status != EstablishmentStatus.PENDING:
             raise Conflict(f"Hồ sơ đang ở trạng thái “{establishment.get_status_display()}”, không còn chờ duyệt.")
         establishment.status = EstablishmentStatus.REJECTED

@@ -14,7 +14,7 @@ from PIL import Image
 from khuyencong.imports.storage import private_storage
 from khuyencong.jobs.models import Job, JobStatus
 from khuyencong.registry import services
-from khuyencong.registry.models import CertificationKind, LegalForm, ProductGroup, SizeThreshold
+from khuyencong.registry.models import CertificationKind, Establishment, LegalForm, ProductGroup, SizeThreshold
 from khuyencong.registry.tasks import export_file_name
 from tests.policy.model import EVERYONE, SEES_PROVINCE_A, SIGNED_IN, Check
 
@@ -168,6 +168,34 @@ CHECKS = [
         allowed=WRITERS_A,
         hidden=HIDDEN_FROM_B,
         args=lambda w: {"certification_id": w.certification_a.pk},
+    ),
+    Check("/api/v1/establishments", allowed=SIGNED_IN),
+    Check(
+        "/api/v1/establishments/{establishment_id}",
+        allowed=SEES_PROVINCE_A | {"establishment_user"},
+        hidden=HIDDEN_FROM_B,
+        args=lambda w: {"establishment_id": w.establishment_a.pk},
+    ),
+    Check(
+        "/api/v1/establishments",
+        method="POST",
+        allowed=EDITORS,
+        json=True,
+        data=lambda w: {
+            "name": "Hộ kinh doanh Nón lá API",
+            "legal_form": "ho_kinh_doanh",
+            "province_id": w.province_a.pk,
+        },
+        note="province B's officer may not create in province A (403)",
+    ),
+    Check(
+        "/api/v1/establishments/{establishment_id}",
+        method="PATCH",
+        allowed=WRITERS_A,
+        hidden=HIDDEN_FROM_B,
+        json=True,
+        args=lambda w: {"establishment_id": w.establishment_a.pk},
+        data=lambda w: {"version": Establishment.objects.get(pk=w.establishment_a.pk).version, "phone": "0912345678"},
     ),
     Check("self_registration:form", allowed=EVERYONE, note="signed-in users are sent to the home page"),
     Check("self_registration:done", allowed=EVERYONE),
