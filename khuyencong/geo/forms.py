@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +51,36 @@ class IndustryFilterForm(forms.Form):
         choices=[("", _("Mọi cấp")), *[(level, format_lazy(_("Cấp {}"), level)) for level in range(1, 6)]],
     )
     cha = forms.CharField(label=_("Thuộc mã"), required=False, max_length=5)
+
+
+CHANGE_FILE_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods")
+
+
+class UnitChangeUploadForm(forms.Form):
+    """An official change list to check, then apply (reference managers only)."""
+
+    file = forms.FileField(
+        label=_("Tệp thay đổi"),
+        help_text=_("CSV (UTF-8) hoặc Excel (.xlsx), các cột theo mẫu bên dưới."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(CHANGE_FILE_SUFFIXES)}),
+    )
+    effective = forms.DateField(
+        label=_("Ngày có hiệu lực"),
+        help_text=_("dd/mm/yyyy: ngày các đơn vị mới bắt đầu tồn tại."),
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )
+    citation = forms.CharField(
+        label=_("Căn cứ"),
+        max_length=300,
+        help_text=_("Số, ngày của văn bản quyết định, ví dụ “Nghị quyết 1234/NQ-UBTVQH15 ngày 16/04/2026”."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(CHANGE_FILE_SUFFIXES):
+            raise forms.ValidationError(_("Chỉ nhận tệp CSV hoặc bảng tính (.xlsx, .xls, .ods)."))
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp lớn hơn %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload

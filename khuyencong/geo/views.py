@@ -3,17 +3,23 @@ with its history, and the VSIC list. Every signed-in user may read them: they ar
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from khuyencong.core.errors import DomainError, PermissionDenied, ValidationFailed
 from khuyencong.core.pagination import paginate
-from khuyencong.geo.forms import ALL_ERAS, ChildFilterForm, IndustryFilterForm, UnitSearchForm
+from khuyencong.geo.forms import ALL_ERAS, ChildFilterForm, IndustryFilterForm, UnitChangeUploadForm, UnitSearchForm
 from khuyencong.geo.models import Unit, UnitLevel
 from khuyencong.geo.overview import era_end_dates, provinces_overview, unit_children
 from khuyencong.geo.selectors import (
@@ -27,6 +33,8 @@ from khuyencong.geo.selectors import (
     successions_into,
     unit_by_key,
 )
+from khuyencong.geo.services import may_manage_units, unit_changes_apply
+from khuyencong.geo.uploads import change_file_path, store_change_file
 
 PROVINCES_PER_PAGE = 70  # the 63 provinces before 2025 on one page
 
@@ -59,7 +67,13 @@ def index(request: HttpRequest) -> HttpResponse:
     filters = _valid_filters(form)
     today = timezone.localdate()
     as_of = filters.get("ngay") or today
-    context = {"form": form, "as_of": as_of, "today": today, "eras": _era_links(as_of, today)}
+    context = {
+        "form": form,
+        "as_of": as_of,
+        "today": today,
+        "eras": _era_links(as_of, today),
+        "may_manage": may_manage_units(request.user),
+    }
     query = filters.get("q", "")
     if query:
         results = search_units(
@@ -134,3 +148,91 @@ def industry_list(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [(_("Đơn vị hành chính"), reverse("geo:index")), (_("Ngành kinh tế (VSIC 2018)"), None)],
     }
     return render(request, "geo/industry_list.html", context)
+
+
+# --- Applying an official change file (reference managers) --------------------------------------------------
+
+CHANGE_TOKEN_SALT = "khuyencong.geo.unit-changes"
+CHANGE_TOKEN_MAX_AGE = 24 * 3600  # a checked file must be applied the same day, or checked again
+
+
+def _change_breadcrumbs() -> list[tuple[str, str | None]]:
+    return [(_("Đơn vị hành chính"), reverse("geo:index")), (_("Cập nhật theo văn bản mới"), None)]
+
+
+@login_required
+def changes(request: HttpRequest) -> HttpResponse:
+    """Upload a change file and see what it would do (a dry run); nothing is written here."""
+    if not may_manage_units(request.user):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống cấp trung ương được cập nhật danh mục đơn vị hành chính."))
+    form = UnitChangeUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "breadcrumbs": _change_breadcrumbs()}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        stored = store_change_file(data["file"])
+        try:
+            result = unit_changes_apply(
+                actor=request.user,
+                path=change_file_path(stored),
+                effective=data["effective"],
+                source_name=data["file"].name,
+                citation=data["citation"],
+                dry_run=True,
+            )
+        except ValidationFailed as error:
+            context["error"] = error
+        else:
+            context["plan"] = result.plan
+            context["token"] = signing.dumps(
+                {
+                    "file": stored,
+                    "name": data["file"].name,
+                    "effective": data["effective"].isoformat(),
+                    "citation": data["citation"],
+                },
+                salt=CHANGE_TOKEN_SALT,
+            )
+    return render(request, "geo/changes.html", context)
+
+
+@login_required
+@require_POST
+def changes_apply(request: HttpRequest) -> HttpResponse:
+    """Apply the file checked on the previous page, exactly as it was checked (signed token)."""
+    if not may_manage_units(request.user):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống cấp trung ương được cập nhật danh mục đơn vị hành chính."))
+    try:
+        checked = signing.loads(request.POST.get("token", ""), salt=CHANGE_TOKEN_SALT, max_age=CHANGE_TOKEN_MAX_AGE)
+        effective = dt.date.fromisoformat(checked["effective"])
+        result = unit_changes_apply(
+            actor=request.user,
+            path=change_file_path(checked["file"]),
+            effective=effective,
+            source_name=checked["name"],
+            citation=checked["citation"],
+        )
+    except (signing.BadSignature, KeyError, ValueError):
+        messages.error(request, _("Phiên kiểm tra tệp đã hết hạn hoặc không hợp lệ. Hãy tải tệp lên và kiểm tra lại."))
+        return redirect("geo:changes")
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("geo:changes")
+    day = date_format(effective, "SHORT_DATE_FORMAT")
+    if result.already_applied:
+        messages.info(request, _("Tệp %(name)s đã được áp dụng trước đây: không có gì thay đổi.") % checked)
+    else:
+        messages.success(
+            request,
+            _(
+                "Đã áp dụng %(changes)s thay đổi có hiệu lực từ %(day)s: tạo %(created)s đơn vị, "
+                "kết thúc %(ended)s đơn vị, %(links)s liên kết kế thừa."
+            )
+            % {
+                "changes": len(result.plan.changes),
+                "day": day,
+                "created": result.created,
+                "ended": result.ended,
+                "links": result.links,
+            },
+        )
+    return redirect(_tree_url())

@@ -46,3 +46,27 @@ def test_unit_page_on_a_phone(page, web_personas):
     assert page.get_by_role("heading", name="Huyện Chợ Lách").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(page, "geo-district-phone")
+
+
+def test_an_administrator_previews_a_change_file(page, web_personas, settings, tmp_path):
+    settings.GEO_CHANGE_FILES_DIR = tmp_path / "thay-doi"
+    changes = tmp_path / "nq-2026.csv"
+    changes.write_text(
+        "action,level,old_code,new_code,new_name,new_type,parent_code,primary,note\n"
+        "rename,commune,28870,,Chợ Lách Tây,,,,\n"
+        "split,commune,28777,33001,An Hội Bắc,,,x,\n"
+        "split,commune,28777,33002,An Hội Nam,xã,86,,\n",
+        encoding="utf-8",
+    )
+    sign_in(page, "central_admin")
+    page.goto(page.base_url + "/don-vi-hanh-chinh/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Cập nhật theo văn bản mới").click()
+    page.get_by_label("Tệp thay đổi").set_input_files(str(changes))
+    page.get_by_label("Ngày có hiệu lực").fill("30/04/2026")
+    page.get_by_label("Căn cứ").fill("Nghị quyết 1234/NQ-UBTVQH15 ngày 16/04/2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kiểm tra (chưa ghi)").click()
+    assert page.get_by_role("heading", name="Xem trước: 2 thay đổi có hiệu lực từ 30/04/2026").is_visible()
+    assert page.get_by_role("button", name="Áp dụng").is_visible()
+    screenshot(page, "geo-changes-preview")
