@@ -26,7 +26,7 @@ from khuyencong.imports.readers import first_data_sheet, open_table
 HEADER_SCAN_ROWS = 30
 LEGACY_SAMPLE_ROWS = 300
 PREVIEW_ROWS = 20
-# Share of a column's non-ASCII cells that must read as legacy text on their own for the whole column to be converted.
+# Share of a column's cells read as legacy text that must agree on the encoding for the whole column to be converted.
 LEGACY_MAJORITY = 0.8
 SAMPLES_PER_COLUMN = 3
 ISSUE_FLUSH = 2000
@@ -158,25 +158,28 @@ def sniff(batch: ImportBatch, importer: Importer, *, header_row: int | None = No
 
 
 def _legacy_columns(rows: list[list], mapping: dict[str, str], importer: Importer) -> dict[str, str]:
-    """Text columns typed in TCVN3 or VNI as a whole: most non-ASCII cells read as that encoding on their own
-    and none holds a character only Unicode has. Such a column is converted cell by cell even where a cell
-    alone is ambiguous ("cá" is also TCVN3 for "cỏ"); other columns are converted only where a cell is
-    unambiguous (clean_text), so a mixed column is never garbled."""
-    found = {}
+    """Columns of a file typed in TCVN3 or VNI: no text cell of the file holds a character only Unicode has,
+    and the cells of the column that read as legacy text on their own agree on the encoding.
+
+    Such a column is converted cell by cell even where a cell alone is ambiguous ("hé" is a word, and TCVN3
+    for "hộ"). In a Unicode file only the cells that are unambiguous on their own are converted (clean_text),
+    so a Unicode "Ba Vì" beside a pasted TCVN3 "Ba V×" stays "Ba Vì".
+    """
+    columns: dict[str, list[str]] = {}
     for index, name in mapping.items():
-        if importer.column(name).kind != "text":
-            continue
-        column = int(index)
-        texts = [row[column] for row in rows if column < len(row) and isinstance(row[column], str)]
-        texts = [text for text in texts if not text.isascii()]
-        if not texts or any(max(map(ord, text)) > 0xFF for text in texts):
-            continue
-        votes = Counter(detect_legacy_encoding(text) for text in texts)
-        encoding, count = max(
-            ((key, value) for key, value in votes.items() if key), default=(None, 0), key=lambda kv: kv[1]
-        )
-        if encoding and count >= LEGACY_MAJORITY * len(texts):
-            found[index] = encoding
+        if importer.column(name).kind == "text":
+            column = int(index)
+            texts = [row[column] for row in rows if column < len(row) and isinstance(row[column], str)]
+            columns[index] = [text for text in texts if not text.isascii()]
+    if any(max(map(ord, text)) > 0xFF for texts in columns.values() for text in texts):
+        return {}
+    found = {}
+    for index, texts in columns.items():
+        votes = Counter(encoding for encoding in map(detect_legacy_encoding, texts) if encoding)
+        if votes:
+            encoding, count = votes.most_common(1)[0]
+            if count >= LEGACY_MAJORITY * sum(votes.values()):
+                found[index] = encoding
     return found
 
 

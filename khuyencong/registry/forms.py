@@ -210,6 +210,7 @@ class EstablishmentFilterForm(ProvinceCommuneMixin, forms.Form):
     sector = forms.ChoiceField(label=_("Ngành (VSIC)"), required=False)
     certified = forms.ChoiceField(label=_("Có chứng nhận còn hiệu lực"), choices=YES_NO, required=False)
     supported = forms.ChoiceField(label=_("Đã được hỗ trợ"), choices=YES_NO, required=False)
+    batch = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     status = forms.ChoiceField(
         label=_("Trạng thái"),
         required=False,

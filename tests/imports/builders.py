@@ -35,6 +35,17 @@ def tcvn3(text: str) -> str:
     return unicode_to_tcvn3(text)
 
 
+def cp1258_text(text: str) -> str:
+    """Text as Windows-1258 stores it: â ê ô ă ơ ư đ precomposed, tone marks as combining characters."""
+    letter_marks = {"\u0302", "\u0306", "\u031b"}
+    result = []
+    for char in unicodedata.normalize("NFC", text):
+        base, *marks = unicodedata.normalize("NFD", char)
+        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in letter_marks))
+        result.append(letter + "".join(m for m in marks if m not in letter_marks))
+    return "".join(result)
+
+
 TITLE = "DANH SÁCH CƠ SỞ CÔNG NGHIỆP NÔNG THÔN NĂM 2023"
 TOP_HEADER = ["STT", "Tên cơ sở", "Loại hình", "Mã số thuế", "Xã", "Huyện", "Tỉnh", "Ngày cấp ĐKKD", "Điện thoại",
               "Năm số liệu", "Lao động", None, None, "Doanh thu (triệu đồng)", "Sản phẩm chính"]  # fmt: skip
@@ -75,10 +86,11 @@ def write_simple_workbook(path: Path, header: list[str], rows: list[list]) -> Pa
 def write_csv(
     path: Path, header: list[str], rows: list[list], *, encoding: str = "utf-8", delimiter: str = ","
 ) -> Path:
+    convert = cp1258_text if encoding == "cp1258" else str
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
+        for row in [header, *rows]:
+            writer.writerow([convert(value) if isinstance(value, str) else value for value in row])
     return path
 
 
