@@ -96,7 +96,12 @@ def _fail(problems: list[Problem], message: str | None = None) -> None:
     details: dict[str, list[str]] = {}
     for problem in problems:
         details.setdefault(problem.field, []).append(problem.message)
-    raise ValidationFailed(message or problems[0].message, details=details)
+    text = problems[0].message
+    if message:
+        text = f"{message.rstrip('.')}: {text}"
+    if len(problems) > 1:
+        text += _(" (và %(n)s vấn đề khác)") % {"n": len(problems) - 1}
+    raise ValidationFailed(text, details=details)
 
 
 def _require(actor, capability: str, level: workflow.Level, obj, doing: str) -> None:
@@ -121,7 +126,11 @@ def _stale(obj, version) -> None:
 def _lock_project(actor, project_id) -> Project:
     """Scope check (NotFound outside it), then the row lock that serialises writers of this project."""
     project = access_project(actor, project_id)
-    return Project.objects.select_for_update().select_related("programme", "plan", "province").get(pk=project.pk)
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("programme", "plan", "province")
+        .get(pk=project.pk)
+    )
 
 
 def _not_future(day: dt.date | None, field: str, label: str) -> list[Problem]:
@@ -959,7 +968,7 @@ def _apply_deadline(entry: workflow.Transition, project: Project) -> str:
     else:
         project.late_proposal = True
     return _("Quá hạn %(what)s (%(due)s).") % {
-        "what": DeadlineKind(entry.deadline).label.lower(),
+        "what": _lower_first(DeadlineKind(entry.deadline).label),
         "due": f"{due:%d/%m/%Y}",
     }
 
@@ -1190,7 +1199,7 @@ def money_decide(*, actor, movement_id: int, approve: bool, note: str = "", over
         raise NotFound(_("Không tìm thấy giao dịch."))
     with transaction.atomic():
         project = _lock_project(actor, movement.project_id)
-        movement = MoneyMovement.objects.select_for_update().select_related("source").get(pk=movement_id)
+        movement = MoneyMovement.objects.select_for_update(of=("self",)).select_related("source").get(pk=movement_id)
         source = movement.source
         _require(
             actor,

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from khuyencong.accounts.models import Agency
+from khuyencong.accounts.models import AgencyKind
 from khuyencong.accounts.roles import Role
 from khuyencong.core.vietnamese import fold_vi
 from khuyencong.programmes import services, workflow
@@ -32,23 +32,31 @@ from khuyencong.programmes.models import (
     ProjectStatus,
 )
 from khuyencong.registry.models import Establishment
-from tests.personas import build_personas, person
+from tests.personas import agency, build_personas, person
 
 S = ProjectStatus
 M = 1_000_000
 
 
+HANOI_COMMITTEE = "Ủy ban nhân dân thành phố Hà Nội"
+HANOI_CENTRE = "Trung tâm Khuyến công thành phố Hà Nội"
+REGIONAL_CENTRE = "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp I"
+
+
 def build_world() -> SimpleNamespace:
     world = SimpleNamespace(**vars(build_personas()))
     world.province_a_committee = person(
-        "province_a_committee", "Ngô Thị Ủy Ban", Role.PROVINCE_LEADER, agency_obj=Agency.objects.get(code="UBND-01")
-    )
+        "province_a_committee", "Ngô Thị Ủy Ban", Role.PROVINCE_LEADER,
+        agency_obj=agency("UBND-01", AgencyKind.PROVINCIAL_COMMITTEE, HANOI_COMMITTEE, world.province_a),
+    )  # fmt: skip
     world.province_a_centre = person(
-        "province_a_centre", "Trịnh Văn Trung Tâm", Role.CENTRE_OFFICER, agency_obj=Agency.objects.get(code="TTKC-01")
-    )
+        "province_a_centre", "Trịnh Văn Trung Tâm", Role.CENTRE_OFFICER,
+        agency_obj=agency("TTKC-01", AgencyKind.PROVINCIAL_CENTRE, HANOI_CENTRE, world.province_a),
+    )  # fmt: skip
     world.regional_officer = person(
-        "regional_officer", "Lý Văn Vùng", Role.CENTRAL_OFFICER, agency_obj=Agency.objects.get(code="TTKC-VUNG-1")
-    )
+        "regional_officer", "Lý Văn Vùng", Role.CENTRAL_OFFICER,
+        agency_obj=agency("TTKC-VUNG-1", AgencyKind.REGIONAL_CENTRE, REGIONAL_CENTRE, None),
+    )  # fmt: skip
     world.establishment_a2 = Establishment.objects.create(
         name="Công ty TNHH Cơ khí Đông Anh",
         name_folded=fold_vi("Công ty TNHH Cơ khí Đông Anh"),
