@@ -296,12 +296,13 @@ def _column_name(batch: ImportBatch, field_name: str) -> str:
     return ""
 
 
-def _display(value) -> str:
+def _display(value, kind: str) -> str:
+    """A typed value as the preview shows it: dd/mm/yyyy, grouped numbers (years and codes as they are)."""
     if value is None:
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, int) and not isinstance(value, bool):
+    if kind in ("int", "money") and isinstance(value, int):
         return f"{value:,}".replace(",", ".")
     return str(value)
 
@@ -320,6 +321,7 @@ class _Recorder:
                 "header": batch.headers[int(index)],
                 "field": name,
                 "label": importer.column(name).label,
+                "kind": importer.column(name).kind,
                 "filled": 0,
                 "errors": 0,
                 "samples": [],
@@ -346,7 +348,7 @@ class _Recorder:
             if column < len(row.cells) and not normalise.cell_is_empty(row.cells[column]):
                 stat["filled"] += 1
             value = row.values.get(stat["field"])
-            shown = _display(value)[:60] if value not in (None, "") else ""
+            shown = _display(value, stat["kind"])[:60] if value not in (None, "") else ""
             if shown and len(stat["samples"]) < SAMPLES_PER_COLUMN and shown not in stat["samples"]:
                 stat["samples"].append(shown)
             if stat["field"] in error_fields:
@@ -355,7 +357,7 @@ class _Recorder:
             self.preview.append(
                 {
                     "number": row.number,
-                    "cells": [_display(row.values.get(self.batch.mapping[index])) for index in self.stats],
+                    "cells": [self._cell(row, index, error_fields) for index in self.stats],
                     "error_cells": [
                         position
                         for position, index in enumerate(self.stats)
@@ -364,6 +366,13 @@ class _Recorder:
                     "messages": [message for _, message in row.errors],
                 }
             )
+
+    def _cell(self, row: Row, index: str, error_fields: set[str]) -> str:
+        """The typed value, or for a cell in error the text as written (its typed value is empty)."""
+        stat = self.stats[index]
+        if stat["field"] in error_fields and int(index) < len(row.cells):
+            return normalise.clean_text(row.cells[int(index)])
+        return _display(row.values.get(stat["field"]), stat["kind"])
 
     def _issue(self, number: int, field_name: str, severity: str, message: str) -> None:
         self.pending.append(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 from django.db.models import QuerySet
 
 from khuyencong.accounts.access import scope_queryset
 from khuyencong.accounts.roles import can
 from khuyencong.imports.models import ImportBatch, ImportIssue, IssueSeverity, SavedMapping
 from khuyencong.imports.normalise import clean_text
+from khuyencong.imports.pipeline import data_rows
 from khuyencong.imports.readers import open_table
 
 
@@ -28,19 +31,11 @@ def saved_mappings_of(user, kind: str) -> QuerySet[SavedMapping]:
 
 
 def sample_rows(batch: ImportBatch, rows: int = 3) -> list[list[str]]:
-    """The first data rows under the header, as text, for the mapping page."""
-    sample: list[list[str]] = []
-    with open_table(batch.file.path, batch.file_format, batch.text_encoding) as reader:
-        for number, cells in enumerate(reader.rows(batch.sheet_name), start=1):
-            if number <= batch.header_row:
-                continue
-            if any(cell is not None for cell in cells):
-                sample.append(
-                    [clean_text(cell, batch.legacy_columns.get(str(index))) for index, cell in enumerate(cells)]
-                )
-            if len(sample) >= rows:
-                break
-    return sample
+    """The first data rows under the header (as the pipeline reads them), as text, for the mapping page."""
+    return [
+        [clean_text(cell, batch.legacy_columns.get(str(index))) for index, cell in enumerate(cells)]
+        for _, cells in islice(data_rows(batch), rows)
+    ]
 
 
 def sheet_names(batch: ImportBatch) -> list[str]:
