@@ -38,5 +38,11 @@ def _add_routers() -> None:
 
     api.add_router("/establishments", registry.router)
 
+    from khuyencong.api import programmes
+
+    api.add_router("/programmes", programmes.programmes_router)
+    api.add_router("/plans", programmes.plans_router)
+    api.add_router("/projects", programmes.projects_router)
+
 
 _add_routers()

@@ -225,7 +225,7 @@ def budget_panel(project: Project) -> BudgetPanel:
 
 def project_detail(user, project: Project) -> dict:
     """Everything the project page shows, each list in one query."""
-    staff = user_scope(user).kind in (NATIONAL, PROVINCE)
+    staff = money_visible(user)
     return {
         "content_items": list(project.content_items.select_related("group")),
         "communes": list(project.communes.all()),
@@ -271,6 +271,11 @@ def project_abilities(user, project: Project) -> dict:
         and (workflow.DEPARTMENT.allows(user, project) or workflow.APPROVING.allows(user, project))
         and project.status not in workflow.TERMINAL_STATES,
     }
+
+
+def money_visible(user) -> bool:
+    """Money movements are for the administrations; an establishment sees its support, not the ledger."""
+    return user_scope(user).kind in (NATIONAL, PROVINCE)
 
 
 def money_sources_for(user, project: Project, capability: str) -> QuerySet[FundingSource]:

@@ -367,6 +367,8 @@ def _relations_snapshot(project: Project) -> dict:
 
 
 def project_create(*, actor, data: dict) -> Project:
+    if not can(actor, "project.draft"):
+        raise PermissionDenied(_("Bạn không có quyền lập đề án."))
     values, items, communes, partners = _clean_project(actor, data, existing=None)
     probe = Project(kind=values["kind"], province=values["province"])
     _require(actor, "project.draft", workflow.IMPLEMENTER, probe, _("lập đề án"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from khuyencong.accounts.models import Agency
 from khuyencong.core.vietnamese import fold_vi
@@ -22,6 +23,7 @@ from khuyencong.programmes.models import (
     MoneyMovement,
     Notification,
     OutputIndicator,
+    PlanAllocation,
     Programme,
     Project,
     ProjectBeneficiary,
@@ -29,6 +31,7 @@ from khuyencong.programmes.models import (
     ProjectOutput,
     RuleSet,
 )
+from khuyencong.registry.models import Establishment
 from tests.policy.model import NATIONAL, PROVINCE_A_STAFF, SEES_PROVINCE_A, SIGNED_IN, Check
 
 M = 1_000_000
@@ -75,6 +78,36 @@ def build(world) -> None:
     )  # fmt: skip
     world.project = project
     world.notification = Notification.objects.create(user=world.province_a_officer, project=project, message="Thử")
+    PlanAllocation.objects.create(plan=world.local_plan, source=FundingSource.objects.get(code="KCDP"), amount=900 * M)
+    world.draft = _complete_draft(world, programme, machinery, kcqg)
+    world.newcomer = Establishment.objects.create(
+        name="Cơ sở mộc Vân Hà", name_folded=fold_vi("Cơ sở mộc Vân Hà"), province=world.province_a
+    )
+
+
+def _complete_draft(world, programme, machinery, kcqg) -> Project:
+    """A draft ready to be submitted (for the API's write routes)."""
+    draft = Project.objects.create(
+        code="KCQG-2026-01-902", title="Đề án nháp", title_folded=fold_vi("Đề án nháp"), kind="national",
+        programme=programme, year=2026, implementing_agency=Agency.objects.get(code="TTKC-01"),
+        province=world.province_a, start_date=dt.date(2026, 3, 1), end_date=dt.date(2026, 11, 30),
+        objectives="Thử", created_by=world.province_a_officer,
+    )  # fmt: skip
+    draft.content_items.add(machinery)
+    BudgetLine.objects.create(project=draft, source=kcqg, content_item=machinery, amount=300 * M)
+    ProjectOutput.objects.create(
+        project=draft, indicator=OutputIndicator.objects.get(code="may_moc_thiet_bi"), planned_value=2
+    )
+    ProjectBeneficiary.objects.create(
+        project=draft, establishment=world.establishment_a, content_item=machinery, planned_support=100 * M,
+        counterpart=150 * M, double_funding_note="Hạng mục khác với đề án đang thực hiện.",
+    )  # fmt: skip
+    document = ProjectDocument(
+        project=draft, doc_type="proposal", title="Thuyết minh", original_name="tm.pdf", size=9,
+        uploaded_by=world.province_a_officer,
+    )  # fmt: skip
+    document.file.save("tm.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return draft
 
 
 def project(w) -> dict:
@@ -202,4 +235,121 @@ CHECKS = [
     Check("inbox:home", allowed=SIGNED_IN),
     Check("inbox:notifications", allowed=SIGNED_IN),
     Check("inbox:notifications_read", method="POST", allowed=SIGNED_IN),
+]
+
+
+def draft(w) -> dict:
+    return {"project_id": w.draft.pk}
+
+
+API = "/api/v1"
+DRAFTERS = frozenset({"central_officer", "province_a_officer", "province_b_officer", "central_admin"})
+CHECKS += [
+    Check(f"{API}/programmes", allowed=SIGNED_IN),
+    Check(f"{API}/programmes/{{programme_id}}", allowed=SIGNED_IN, args=lambda w: {"programme_id": w.programme.pk}),
+    Check(f"{API}/plans", allowed=SIGNED_IN),
+    Check(
+        f"{API}/plans/{{plan_id}}",
+        allowed=NATIONAL | PROVINCE_A_STAFF,
+        hidden=OUTSIDE_A | {"establishment_user"},
+        args=lambda w: {"plan_id": w.local_plan.pk},
+    ),  # fmt: skip
+    Check(
+        f"{API}/plans/{{plan_id}}/transitions",
+        method="POST",
+        json=True,
+        allowed=IMPLEMENTER_A,
+        hidden=OUTSIDE_A | {"establishment_user"},
+        args=lambda w: {"plan_id": w.local_plan.pk},
+        data=lambda w: {"action": "submit", "version": w.local_plan.version},
+    ),  # fmt: skip
+    Check(f"{API}/projects", allowed=SIGNED_IN),
+    Check(
+        f"{API}/projects",
+        method="POST",
+        json=True,
+        allowed=DRAFTERS,
+        data=lambda w: {
+            "title": "Đề án qua API",
+            "kind": "national",
+            "programme_id": w.programme.pk,
+            "year": 2026,
+            "content_items": ["may_moc_tien_tien"],
+        },
+        note="each drafter drafts for its own body (its agency by default)",
+    ),  # fmt: skip
+    Check(f"{API}/projects/{{project_id}}", allowed=SEES_PROJECT, hidden=OUTSIDE_A, args=project),
+    Check(
+        f"{API}/projects/{{project_id}}/budget",
+        method="PUT",
+        json=True,
+        allowed=IMPLEMENTER_A,
+        hidden=OUTSIDE_A,
+        args=draft,
+        data=lambda w: {
+            "version": w.draft.version,
+            "lines": [{"source": "KCQG", "content_item": "may_moc_tien_tien", "amount": 250 * M}],
+        },
+    ),  # fmt: skip
+    Check(
+        f"{API}/projects/{{project_id}}/outputs",
+        method="PUT",
+        json=True,
+        allowed=IMPLEMENTER_A,
+        hidden=OUTSIDE_A,
+        args=draft,
+        data=lambda w: {"version": w.draft.version, "outputs": {"may_moc_thiet_bi": "3"}},
+    ),  # fmt: skip
+    Check(
+        f"{API}/projects/{{project_id}}/beneficiaries",
+        method="POST",
+        json=True,
+        allowed=IMPLEMENTER_A,
+        hidden=OUTSIDE_A,
+        args=draft,
+        data=lambda w: {
+            "version": w.draft.version,
+            "establishment_id": w.newcomer.pk,
+            "content_item": "may_moc_tien_tien",
+            "planned_support": 50 * M,
+            "counterpart": 75 * M,
+        },
+    ),  # fmt: skip
+    Check(
+        f"{API}/projects/{{project_id}}/documents",
+        method="POST",
+        allowed=PARTICIPANTS,
+        hidden=OUTSIDE_A,
+        args=draft,
+        data=lambda w: {"doc_type": "other", "title": "Công văn", "file": SimpleUploadedFile("cv.pdf", b"%PDF-1.4")},
+    ),  # fmt: skip
+    Check(
+        f"{API}/projects/{{project_id}}/transitions",
+        method="POST",
+        json=True,
+        allowed=IMPLEMENTER_A,
+        hidden=OUTSIDE_A,
+        args=draft,
+        data=lambda w: {"action": "submit", "version": w.draft.version},
+    ),  # fmt: skip
+    Check(f"{API}/projects/{{project_id}}/movements", allowed=SEES_PROJECT, hidden=OUTSIDE_A, args=project),
+    Check(
+        f"{API}/projects/{{project_id}}/movements",
+        method="POST",
+        json=True,
+        allowed=CUC_OFFICER,
+        hidden=OUTSIDE_A,
+        args=project,
+        data=lambda w: {"source": "KCQG", "kind": "advance", "amount": 10 * M, "document_number": "TU-9"},
+        note="national funds: the Cục's officers",
+    ),  # fmt: skip
+    Check(
+        f"{API}/projects/{{project_id}}/movements/{{movement_id}}/decision",
+        method="POST",
+        json=True,
+        allowed=CUC_LEADER,
+        hidden=OUTSIDE_A,
+        args=lambda w: {"project_id": w.project.pk, "movement_id": w.movement.pk},
+        data=lambda w: {"approve": True},
+    ),  # fmt: skip
 ]
