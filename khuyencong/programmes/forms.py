@@ -189,7 +189,11 @@ class OutputsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for indicator in OutputIndicator.objects.filter(is_active=True):
             self.fields[f"ind_{indicator.pk}"] = forms.DecimalField(
-                label=f"{indicator.name} ({indicator.unit})", required=False, min_value=0, decimal_places=2
+                localize=True,
+                label=f"{indicator.name} ({indicator.unit})",
+                required=False,
+                min_value=0,
+                decimal_places=2,
             )
 
     def outputs(self) -> dict[int, object]:
@@ -261,7 +265,7 @@ def transition_form_class(entry: workflow.Transition, *, project=None, may_overr
             fields[spec.name] = MoneyField(label=spec.label, required=spec.required)
         elif spec.kind == "decimal":
             fields[spec.name] = forms.DecimalField(
-                label=spec.label, required=spec.required, min_value=0, max_value=100, decimal_places=2
+                localize=True, label=spec.label, required=spec.required, min_value=0, max_value=100, decimal_places=2
             )
         elif spec.kind == "contract_kind":
             fields[spec.name] = forms.ChoiceField(label=spec.label, choices=ContractKind.choices)
@@ -275,6 +279,7 @@ def transition_form_class(entry: workflow.Transition, *, project=None, may_overr
         elif spec.kind == "outputs" and project is not None:
             for output in project.outputs.select_related("indicator"):
                 fields[f"output_{output.indicator_id}"] = forms.DecimalField(
+                    localize=True,
                     label=_("Thực hiện: %(name)s (kế hoạch %(plan)s %(unit)s)")
                     % {
                         "name": output.indicator.name,
@@ -311,7 +316,7 @@ class OverrideForm(forms.Form):
 class ProgressForm(forms.Form):
     period_end = _date_field(_("Tính đến ngày"))
     percent_complete = forms.DecimalField(
-        label=_("Khối lượng hoàn thành (%)"), min_value=0, max_value=100, decimal_places=2
+        localize=True, label=_("Khối lượng hoàn thành (%)"), min_value=0, max_value=100, decimal_places=2
     )
     summary = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
     issues = forms.CharField(label=_("Khó khăn, kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -444,7 +449,7 @@ class ProgrammeForm(forms.ModelForm):
 
 class TargetForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=OutputIndicator.objects.all())
-    target_value = forms.DecimalField(label=_("Mục tiêu (để trống để bỏ)"), required=False, min_value=0)
+    target_value = forms.DecimalField(localize=True, label=_("Mục tiêu (để trống để bỏ)"), required=False, min_value=0)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
 
