@@ -27,6 +27,7 @@ from khuyencong.programmes.models import (
     RuleSet,
     SupportRule,
 )
+from khuyencong.programmes.rules import number_text
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 
@@ -84,6 +85,9 @@ class ProjectFilterForm(forms.Form):
             del self.fields["province"]
         else:
             self.fields["province"].queryset = provinces
+        for name in ("programme", "province", "content_item", "source"):
+            if name in self.fields:
+                self.fields[name].empty_label = _("Tất cả")
         self.fields["status"].choices = [("", _("Tất cả")), *ProjectStatus.choices]
         self.fields["project_type"].choices = [("", _("Tất cả")), *ProjectType.choices]
         self.fields["kind"].choices = [("", _("Tất cả")), *ProjectKind.choices]
@@ -283,7 +287,7 @@ def transition_form_class(entry: workflow.Transition, *, project=None, may_overr
                     label=_("Thực hiện: %(name)s (kế hoạch %(plan)s %(unit)s)")
                     % {
                         "name": output.indicator.name,
-                        "plan": f"{output.planned_value:g}",
+                        "plan": number_text(output.planned_value),
                         "unit": output.indicator.unit,
                     },
                     min_value=0,

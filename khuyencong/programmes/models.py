@@ -458,6 +458,13 @@ class ProjectStatus(models.TextChoices):
     STOPPED = "stopped", _("Đã ngừng thực hiện")
 
 
+def state_label(state: str, kind: str) -> str:
+    """The state's name, naming who is awaited where that depends on the kind of project."""
+    if state == ProjectStatus.AWAITING_APPROVAL:
+        return str(_("Chờ Cục thẩm định") if kind == ProjectKind.NATIONAL else _("Chờ UBND tỉnh phê duyệt"))
+    return str(ProjectStatus(state).label)
+
+
 class ContractKind(models.TextChoices):
     CONTRACT = "contract", _("Hợp đồng")
     ASSIGNMENT = "assignment", _("Quyết định giao nhiệm vụ")
@@ -576,9 +583,7 @@ class Project(models.Model):
         return start, end
 
     def status_label(self) -> str:
-        if self.status == ProjectStatus.AWAITING_APPROVAL:
-            return str(_("Chờ Cục thẩm định") if self.kind == ProjectKind.NATIONAL else _("Chờ UBND tỉnh phê duyệt"))
-        return self.get_status_display()
+        return state_label(self.status, self.kind)
 
 
 class ProjectPartner(models.Model):
@@ -786,6 +791,10 @@ class ProjectStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} → {self.to_state}"
+
+    @property
+    def to_label(self) -> str:
+        return state_label(self.to_state, self.project.kind)
 
 
 class RuleOverride(models.Model):

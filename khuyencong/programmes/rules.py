@@ -47,8 +47,8 @@ def money(amount: int | Decimal) -> str:
     return format_vnd_with_unit(int(amount))
 
 
-def percent(value: Decimal) -> str:
-    """70.00 → "70", 12.50 → "12,5": percentages as Vietnamese write them."""
+def number_text(value: Decimal) -> str:
+    """70.00 → "70", 12.50 → "12,5": numbers in running text as Vietnamese write them."""
     text = f"{Decimal(value).normalize():f}"
     return text.replace(".", ",")
 
@@ -79,7 +79,7 @@ def _cap(value: int | None, multiplier: Decimal) -> int | None:
 
 
 def _uplift_text(multiplier: Decimal) -> str:
-    return "" if multiplier == 1 else _(" (đã nhân hệ số ưu tiên %(m)s)") % {"m": percent(multiplier)}
+    return "" if multiplier == 1 else _(" (đã nhân hệ số ưu tiên %(m)s)") % {"m": number_text(multiplier)}
 
 
 def evaluate_support(project, on_date: dt.date, *, beneficiaries=None, budget_lines=None) -> RuleEvaluation:
@@ -128,8 +128,8 @@ def evaluate_support(project, on_date: dt.date, *, beneficiaries=None, budget_li
                     _("%(who)s: nhà nước hỗ trợ %(share)s%% chi phí, vượt mức tối đa %(cap)s%% (%(citation)s).")
                     % {
                         "who": who,
-                        "share": percent(round(share, 1)),
-                        "cap": percent(rule.max_share_percent),
+                        "share": number_text(round(share, 1)),
+                        "cap": number_text(rule.max_share_percent),
                         "citation": citation,
                     },
                     key=f"share|{rule_set.pk}|{row.establishment_id}|{row.content_item_id}|{row.planned_support}|{total}",
@@ -214,8 +214,8 @@ def evaluate_support(project, on_date: dt.date, *, beneficiaries=None, budget_li
                     )
                     % {
                         "item": items[item_id].name,
-                        "share": percent(round(share, 1)),
-                        "cap": percent(rule.max_share_percent),
+                        "share": number_text(round(share, 1)),
+                        "cap": number_text(rule.max_share_percent),
                         "citation": citation,
                     },
                     key=f"project_share|{rule_set.pk}|{item_id}|{state}|{total}",
@@ -246,14 +246,14 @@ def advance_cap(
                 _("“%(item)s”: chỉ tạm ứng khi khối lượng hoàn thành trên %(t)s%% (báo cáo gần nhất: %(p)s).")
                 % {
                     "item": line.content_item.name,
-                    "t": percent(threshold),
-                    "p": "—" if progress_percent is None else f"{percent(progress_percent)}%",
+                    "t": number_text(threshold),
+                    "p": "—" if progress_percent is None else f"{number_text(progress_percent)}%",
                 }
             )
             continue
         cap += Decimal(line.amount) * rule.advance_percent / 100
         explanations.append(
             _("“%(item)s”: tạm ứng tối đa %(pct)s%% (%(citation)s).")
-            % {"item": line.content_item.name, "pct": percent(rule.advance_percent), "citation": rule_set.citation}
+            % {"item": line.content_item.name, "pct": number_text(rule.advance_percent), "citation": rule_set.citation}
         )
     return int(cap), explanations

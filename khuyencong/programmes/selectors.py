@@ -235,7 +235,7 @@ def project_detail(user, project: Project) -> dict:
         "budget_lines": list(project.budget_lines.select_related("source", "content_item")),
         "documents": list(project.documents.select_related("uploaded_by")) if staff else [],
         "appraisals": list(project.appraisals.select_related("appraised_by")),
-        "timeline": list(project.state_changes.select_related("actor")),
+        "timeline": list(project.state_changes.select_related("actor", "project")),
         "progress": list(project.progress_reports.select_related("reported_by")),
         "inspections": list(project.inspections.select_related("recorded_by")),
         "movements": list(project.movements.select_related("source", "entered_by", "decided_by")) if staff else [],
