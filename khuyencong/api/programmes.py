@@ -11,7 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from khuyencong.accounts.access import access_plan, access_programme, access_project
+from khuyencong.accounts.access import access_establishment, access_plan, access_programme, access_project
 from khuyencong.accounts.models import Agency
 from khuyencong.core.errors import NotFound, ValidationFailed
 from khuyencong.geo.models import Unit
@@ -380,6 +380,40 @@ def list_projects(request, filters: Query[ProjectFilters]):
     ]
     results = [_project_out(project) for project in rows]
     return ProjectPage(count=count, page=filters.page, page_size=filters.page_size, totals=totals, results=results)
+
+
+class SupportOut(Schema):
+    project_id: int
+    code: str
+    title: str
+    year: int
+    kind: str = Field(description="national (KCQG) hoặc local (KCĐP)")
+    status: str
+    content_item: str = Field(description="Mã nội dung hỗ trợ")
+    planned_support: int = Field(description="Kinh phí nhà nước hỗ trợ (đồng)")
+    counterpart: int = Field(description="Vốn đối ứng (đồng)")
+
+
+@projects_router.get(
+    "/support-received/{establishment_id}", response=list[SupportOut],
+    summary="Hỗ trợ một cơ sở đã nhận từ các đề án đã phê duyệt (trong phạm vi người gọi)",
+)  # fmt: skip
+def support_received(request, establishment_id: int):
+    establishment = access_establishment(request.user, establishment_id)
+    return [
+        SupportOut(
+            project_id=row.project_id,
+            code=row.project.code,
+            title=row.project.title,
+            year=row.project.year,
+            kind=row.project.kind,
+            status=row.project.status,
+            content_item=row.content_item.code,
+            planned_support=row.planned_support,
+            counterpart=row.counterpart,
+        )  # fmt: skip
+        for row in selectors.support_received_by(request.user, establishment)
+    ]
 
 
 @projects_router.get("/{project_id}", response=ProjectDetailOut, summary="Một đề án: kinh phí, cơ sở, tiến trình")

@@ -523,12 +523,14 @@ def is_overdue(day) -> bool:
 
 
 def support_received_by(user, establishment) -> QuerySet[ProjectBeneficiary]:
-    """What the establishment received or was proposed to receive, in projects the user may see."""
-    return (
-        ProjectBeneficiary.objects.filter(
-            establishment=establishment, project__in=projects_visible_to(user).values("pk")
-        )
-        .exclude(project__status__in=(S.DRAFT, S.REJECTED))
-        .select_related("project", "content_item", "project__programme")
-        .order_by("-project__year", "project__code")
+    """What the establishment received from approved projects (stopped ones included: they may have paid).
+
+    With a user, only projects the user may see; with None, every project, for a caller that has already
+    loaded the establishment through `access_establishment` (its support history is part of its record).
+    """
+    rows = ProjectBeneficiary.objects.filter(
+        establishment=establishment, project__status__in=(*workflow.APPROVED_STATES, S.STOPPED)
     )
+    if user is not None:
+        rows = rows.filter(project__in=projects_visible_to(user).values("pk"))
+    return rows.select_related("project", "content_item").order_by("-project__year", "project__code")

@@ -280,6 +280,12 @@ CHECKS += [
     ),  # fmt: skip
     Check(f"{API}/projects/{{project_id}}", allowed=SEES_PROJECT, hidden=OUTSIDE_A, args=project),
     Check(
+        f"{API}/projects/support-received/{{establishment_id}}",
+        allowed=SEES_PROJECT,
+        hidden=OUTSIDE_A,
+        args=lambda w: {"establishment_id": w.establishment_a.pk},
+    ),  # fmt: skip
+    Check(
         f"{API}/projects/{{project_id}}/budget",
         method="PUT",
         json=True,
