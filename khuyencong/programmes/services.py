@@ -957,13 +957,15 @@ def _document_problems(entry: workflow.Transition, project: Project) -> list[Pro
     ]
 
 
-def _apply_deadline(entry: workflow.Transition, project: Project) -> str:
+def _apply_deadline(entry: workflow.Transition, project: Project, cleaned: dict) -> str:
+    """Flag a step taken after its deadline (the day on the paper, when the actor records one)."""
     if not entry.deadline or (
         entry.deadline == DeadlineKind.NATIONAL_PROPOSAL and project.kind != ProjectKind.NATIONAL
     ):
         return ""
     due = deadline_on(entry.deadline, project.year)
-    if due is None or _today() <= due:
+    day = cleaned.get("decision_date") or cleaned.get("received_on") or _today()
+    if due is None or day <= due:
         return ""
     if entry.deadline == DeadlineKind.REGISTRATION:
         project.late_registration = True
@@ -1047,7 +1049,7 @@ def _transition_locked(
     before = snapshot(project)
     source_state = project.status
     target = entry.target_for(project)
-    texts = [_apply_inputs(entry, project, cleaned, actor), _apply_deadline(entry, project), _text(note)]
+    texts = [_apply_inputs(entry, project, cleaned, actor), _apply_deadline(entry, project, cleaned), _text(note)]
     if entry.action == "return":
         project.returned_from = source_state
     elif source_state == S.RETURNED:

@@ -183,6 +183,9 @@ class Input:
 
 
 INPUTS: dict[str, tuple[Input, ...]] = {
+    "received": (
+        Input("received_on", _("Ngày Sở nhận hồ sơ (nếu đã nộp giấy trước hôm nay)"), "date", required=False),
+    ),
     "reason": (Input("reason", _("Lý do"), "textarea"),),
     "decision": (
         Input("decision_number", _("Số quyết định/văn bản"), "text"),
@@ -270,13 +273,13 @@ _DECIDE = "project.decide"
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit", S.DRAFT, S.SUBMITTED, _("Gửi Sở Công Thương thẩm định"), "project.draft", IMPLEMENTER,
-        applies="provincial", documents=(DocumentType.PROPOSAL,), checks=_SUBMIT_CHECKS, rule_stage="proposal",
-        deadline=DeadlineKind.REGISTRATION,
+        applies="provincial", inputs=("received",), documents=(DocumentType.PROPOSAL,), checks=_SUBMIT_CHECKS,
+        rule_stage="proposal", deadline=DeadlineKind.REGISTRATION,
     ),
     Transition(
         "submit", S.DRAFT, S.AWAITING_APPROVAL, _("Gửi Cục thẩm định"), "project.draft", IMPLEMENTER,
-        applies="regional", documents=(DocumentType.PROPOSAL,), checks=_SUBMIT_CHECKS, rule_stage="proposal",
-        deadline=DeadlineKind.NATIONAL_PROPOSAL,
+        applies="regional", inputs=("received",), documents=(DocumentType.PROPOSAL,), checks=_SUBMIT_CHECKS,
+        rule_stage="proposal", deadline=DeadlineKind.NATIONAL_PROPOSAL,
     ),
     Transition(
         "resubmit", S.RETURNED, RETURN_TO_SENDER, _("Gửi lại sau khi bổ sung"), "project.draft", IMPLEMENTER,

@@ -202,6 +202,13 @@ def test_late_items_are_flagged_not_lost(world):
     assert not on_time.late_registration
     assert selectors.deadline_of(Project.objects.get(pk=on_time.pk)) == dt.date(year - 1, 6, 15)
     assert set(selectors.project_list(world.central_officer, filters={"late": True})) == {late}
+    # A dossier the Sở received on paper in time is not late, whenever it is entered.
+    paper = draft(world, variant="local", year=2026)
+    paper = services.project_transition(
+        actor=world.province_a_officer, project_id=paper.pk, action="submit", version=paper.version,
+        data={"received_on": dt.date(2025, 5, 19)},
+    )  # fmt: skip
+    assert paper.status == S.SUBMITTED and not paper.late_registration
 
 
 # --- Money: the full cycle with a refund ----------------------------------------------------------------------
