@@ -136,7 +136,10 @@ class EstablishmentImporter(Importer):
             "batch": batch,
             "scope": user_scope(actor) if actor is not None else None,
             "units": {},
-            "industries": {code.code: code for code in IndustryCode.objects.filter(version="2018", level=2)},
+            "industries": {
+                code.code: code
+                for code in IndustryCode.objects.filter(version="2018", level=2).select_related("parent")
+            },
             "tax_codes": {},
             "names": {},
         }

@@ -60,6 +60,24 @@ def size_class_of(
     return SizeClass.LARGE
 
 
+class SizeRules:
+    """Size classes for many establishments at once: the thresholds of each (year, section) are read once."""
+
+    def __init__(self):
+        self._thresholds: dict[tuple[int, str | None], list[SizeThreshold]] = {}
+
+    def size(self, establishment, figures) -> str:
+        key = (figures.year, section_of(establishment))
+        if key not in self._thresholds:
+            self._thresholds[key] = thresholds_for(*key)
+        return size_class_of(
+            self._thresholds[key],
+            insured=figures.employees_insured,
+            revenue=figures.revenue,
+            capital=figures.capital,
+        )
+
+
 def section_of(establishment) -> str | None:
     industry = establishment.main_industry
     if industry is None:

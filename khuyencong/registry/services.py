@@ -418,7 +418,9 @@ def _lock_for_write(actor, establishment_id) -> Establishment:
     if actor is not None:
         access_establishment(actor, establishment_id, write=True)
     establishment = (
-        Establishment.objects.select_for_update().select_related("province", "commune").get(pk=establishment_id)
+        Establishment.objects.select_for_update(of=("self",))
+        .select_related("province", "commune")
+        .get(pk=establishment_id)
     )
     if establishment.status == EstablishmentStatus.MERGED:
         raise Conflict("Cơ sở này đã được gộp vào cơ sở khác: mọi thay đổi làm trên hồ sơ còn lại.")
@@ -743,18 +745,12 @@ def clean_figures(data: dict, *, year) -> tuple[int, dict]:
     return year, clean
 
 
-def size_for_figures(establishment: Establishment, figures: YearlyFigures) -> str:
-    thresholds = rules.thresholds_for(figures.year, rules.section_of(establishment))
-    return rules.size_class_of(
-        thresholds, insured=figures.employees_insured, revenue=figures.revenue, capital=figures.capital
-    )
-
-
-def recompute_size(establishment: Establishment) -> None:
+def recompute_size(establishment: Establishment, sizes: rules.SizeRules | None = None) -> None:
     """Size class of every year, and the establishment's from its latest year that decides one."""
+    sizes = sizes or rules.SizeRules()
     latest = ("", None)
     for figures in establishment.figures.order_by("year"):
-        size = size_for_figures(establishment, figures)
+        size = sizes.size(establishment, figures)
         if size != figures.size_class:
             YearlyFigures.objects.filter(pk=figures.pk).update(size_class=size)
         if size:
@@ -1128,7 +1124,8 @@ class ImportItem:
     row_number: int
 
 
-def _import_figures(establishment: Establishment, figures: tuple[int, dict] | None) -> None:
+def _import_figures(establishment: Establishment, figures: tuple[int, dict] | None, sizes: rules.SizeRules) -> None:
+    """Add or update (given values only) one year's figures of an existing establishment."""
     if figures is None:
         return
     year, values = figures
@@ -1141,7 +1138,7 @@ def _import_figures(establishment: Establishment, figures: tuple[int, dict] | No
             setattr(existing, field, value)
         existing.version += 1
         existing.save()
-    recompute_size(establishment)
+    recompute_size(establishment, sizes)
 
 
 def establishments_import(*, actor, batch, items: list[ImportItem]) -> tuple[int, int]:
@@ -1167,7 +1164,21 @@ def establishments_import(*, actor, batch, items: list[ImportItem]) -> tuple[int
         )
         _apply(establishment, item.profile)
         new.append(establishment)
+    # New records: their figures and size class are known here, so everything is inserted in bulk.
+    sizes = rules.SizeRules()
+    new_figures = []
+    for establishment, item in zip(new, creates, strict=True):
+        if item.figures is not None:
+            year, values = item.figures
+            figures = YearlyFigures(year=year, **{key: value for key, value in values.items() if value is not None})
+            figures.size_class = sizes.size(establishment, figures)
+            if figures.size_class:
+                establishment.size_class, establishment.size_year = figures.size_class, year
+            new_figures.append((establishment, figures))
     Establishment.objects.bulk_create(new, batch_size=500)
+    for establishment, figures in new_figures:
+        figures.establishment = establishment
+    YearlyFigures.objects.bulk_create([figures for _, figures in new_figures], batch_size=500)
     links = [
         Establishment.industries.through(establishment_id=establishment.pk, industrycode_id=industry.pk)
         for establishment in new
@@ -1175,7 +1186,6 @@ def establishments_import(*, actor, batch, items: list[ImportItem]) -> tuple[int
     ]
     Establishment.industries.through.objects.bulk_create(links, batch_size=1000)
     for establishment, item in zip(new, creates, strict=True):
-        _import_figures(establishment, item.figures)
         audit_record(
             actor=actor,
             action="establishment.import_create",
@@ -1201,7 +1211,7 @@ def establishments_import(*, actor, batch, items: list[ImportItem]) -> tuple[int
         establishment.version += 1
         establishment.save()
         _save_industries(establishment)
-        _import_figures(establishment, item.figures)
+        _import_figures(establishment, item.figures, sizes)
         after = _profile_snapshot(establishment)
         changed = {key for key in after if before.get(key) != after.get(key)} - {"version"}
         audit_record(
