@@ -120,13 +120,14 @@ class EstablishmentForm(ProvinceCommuneMixin, forms.Form):
     address = forms.CharField(label=_("Địa chỉ (số nhà, đường, thôn/ấp)"), required=False, max_length=255)
     craft_village = forms.CharField(label=_("Làng nghề"), required=False, max_length=255)
     main_industry = IndustryChoiceField(
-        label=_("Ngành chính (VSIC 2018 cấp 2)"), queryset=vsic_divisions(), required=False
+        label=_("Ngành chính (VSIC 2018 cấp 2)"), queryset=vsic_divisions(), required=False, empty_label="—"
     )
     industries = IndustryMultipleChoiceField(
         label=_("Ngành nghề khác"),
         queryset=vsic_divisions(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Giữ phím Ctrl (hoặc ⌘) để chọn nhiều ngành."),
     )
     main_products = forms.CharField(label=_("Sản phẩm chính"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     representative = forms.CharField(label=_("Người đại diện"), required=False, max_length=150)
@@ -331,7 +332,9 @@ class SelfRegistrationForm(ProvinceCommuneMixin, forms.Form):
     province = UnitChoiceField(label=_("Tỉnh/thành phố"), queryset=current_provinces())
     commune = UnitChoiceField(label=_("Xã/phường/đặc khu"), queryset=current_communes(None))
     address = forms.CharField(label=_("Địa chỉ (số nhà, đường, thôn/ấp)"), max_length=255)
-    main_industry = IndustryChoiceField(label=_("Ngành chính (VSIC 2018)"), queryset=vsic_divisions(), required=False)
+    main_industry = IndustryChoiceField(
+        label=_("Ngành chính (VSIC 2018)"), queryset=vsic_divisions(), required=False, empty_label="—"
+    )
     main_products = forms.CharField(label=_("Sản phẩm chính"), widget=forms.Textarea(attrs={"rows": 2}))
     representative_title = forms.CharField(label=_("Chức vụ của người đăng ký"), required=False, max_length=120)
     year_founded = forms.IntegerField(label=_("Năm thành lập"), required=False)

@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from khuyencong.accounts.access import (
@@ -90,7 +91,6 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_SIDE = 8000
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 PHOTOS_PER_PRODUCT = 10
-REFORM_DATE = dt.date(2025, 7, 1)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._-]{4,150}$")
 
 
@@ -986,8 +986,12 @@ def _clean_certification(data: dict, establishment: Establishment) -> dict:
         errors["decision_date"] = ["Ngày quyết định không được sau hôm nay."]
     if kind == CertificationKind.CNNT and not level:
         errors["level"] = ["Chứng nhận sản phẩm CNNT tiêu biểu cần ghi cấp (tỉnh, khu vực, quốc gia)."]
-    if level == CertificationLevel.DISTRICT and decision_date and decision_date >= REFORM_DATE:
-        errors["level"] = ["Cấp huyện chỉ có trước 01/07/2025 (từ đó không còn cấp huyện)."]
+    if level == CertificationLevel.DISTRICT and decision_date:
+        # The district level ended with the district units themselves (their last day is in the unit data).
+        last_day = Unit.objects.filter(level=UnitLevel.DISTRICT).aggregate(last=Max("valid_to"))["last"]
+        if last_day and decision_date > last_day:
+            after = last_day + dt.timedelta(days=1)
+            errors["level"] = [f"Cấp huyện chỉ có trước {after:%d/%m/%Y} (từ đó không còn cấp huyện)."]
     stars = data.get("stars")
     stars = int(stars) if str(stars or "").isdigit() else None
     if kind == CertificationKind.OCOP and not (stars and 1 <= stars <= 5):
