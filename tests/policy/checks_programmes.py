@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from khuyencong.accounts.models import Agency
@@ -62,12 +63,10 @@ def build(world) -> None:
     ProjectOutput.objects.create(
         project=project, indicator=OutputIndicator.objects.get(code="may_moc_thiet_bi"), planned_value=2
     )
-    document = ProjectDocument(
+    world.document = ProjectDocument.objects.create(
         project=project, doc_type="proposal", title="Thuyết minh", original_name="thuyet-minh.pdf", size=9,
-        uploaded_by=world.province_a_officer,
+        uploaded_by=world.province_a_officer, file=_policy_file(),
     )  # fmt: skip
-    document.file.save("thuyet-minh.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    world.document = document
     world.movement = MoneyMovement.objects.create(
         project=project, source=kcqg, kind="advance", amount=100 * M, occurred_on=dt.date(2026, 5, 1),
         document_number="TU-01", entered_by=world.central_officer,
@@ -102,12 +101,19 @@ def _complete_draft(world, programme, machinery, kcqg) -> Project:
         project=draft, establishment=world.establishment_a, content_item=machinery, planned_support=100 * M,
         counterpart=150 * M, double_funding_note="Hạng mục khác với đề án đang thực hiện.",
     )  # fmt: skip
-    document = ProjectDocument(
+    ProjectDocument.objects.create(
         project=draft, doc_type="proposal", title="Thuyết minh", original_name="tm.pdf", size=9,
-        uploaded_by=world.province_a_officer,
+        uploaded_by=world.province_a_officer, file=_policy_file(),
     )  # fmt: skip
-    document.file.save("tm.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return draft
+
+
+def _policy_file() -> str:
+    """One small stored file shared by every world (the matrix builds a world per route)."""
+    name = "de-an/kiem-tra-phan-quyen.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"%PDF-1.4\n"))
+    return name
 
 
 def project(w) -> dict:
