@@ -13,12 +13,17 @@ TEST_WORKERS ?= 2
 # Debian packages the tests need: a PostgreSQL server, chromium for browser tests, poppler's pdftotext,
 # the Times-metric fonts for PDFs and pango for WeasyPrint.
 TEST_DEBS := postgresql chromium poppler-utils fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+# wrk drives the mixed HTTP load of the benchmarks (B6); the test suite's smoke run uses it too.
+BENCH_DEBS := wrk
+# make bench BENCH_ARGS='--db sqlite --scale medium --seed 2 --repeat 50 --only B2,B3'
+BENCH_ARGS ?=
 
-.PHONY: help run serve test lint format test-sqlite test-postgres test-browser lock messages system-deps clean-db
+.PHONY: help run serve test lint format test-sqlite test-postgres test-browser lock messages system-deps clean-db bench
 
 help:
 	@echo "make run    - cài đặt, chuyển đổi CSDL, nạp dữ liệu mẫu và chạy tại http://$(HOST):$(PORT)"
 	@echo "make test   - kiểm thử toàn bộ: ruff, pytest trên SQLite và PostgreSQL, kiểm thử trình duyệt"
+	@echo "make bench  - đo hiệu năng ở quy mô toàn quốc trên SQLite và PostgreSQL, ghi docs/benchmarks.md"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,7 +46,7 @@ run: $(VENV)/.runtime var/secret_key
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 system-deps:
-	@missing=""; for pkg in $(TEST_DEBS); do \
+	@missing=""; for pkg in $(TEST_DEBS) $(BENCH_DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -89,3 +94,6 @@ messages: $(VENV)/.dev
 
 clean-db:
 	rm -f var/khuyencong.sqlite3 var/khuyencong.sqlite3-wal var/khuyencong.sqlite3-shm
+
+bench: $(VENV)/.dev system-deps var/secret_key
+	$(PY) -m benchmarks.run $(BENCH_ARGS)

@@ -180,7 +180,7 @@ class Planner:
             PRIMARY_ITEMS.values()
         )
         # Mean beneficiaries of a project with beneficiary items, so that the total meets the scale.
-        self.beneficiary_mean = scale.beneficiaries / max(1, scale.projects * with_items * 0.97)
+        self.beneficiary_mean = 0.79 * scale.beneficiaries / max(1, scale.projects * with_items)
         self.movement_mean = scale.disbursements / max(1, scale.projects)
 
     # --- One year ---------------------------------------------------------------------------------
@@ -473,13 +473,13 @@ class Planner:
             decided = None if pending else min(boundary, on + dt.timedelta(days=rng.randint(0, 3)))
             project.movements.append(Movement(kind, amount, on, decided, f"CT-{code}-{next(numbers):02d}"))
 
-        intensity = max(0.5, self.movement_mean / 4.2)
+        intensity = max(0.5, self.movement_mean / 2.4)
         contracted = project.date_of("sign_contract")
         accepted = project.date_of("accept")
         stopped = project.date_of("stop")
         last_advance_day = min(d for d in (accepted, stopped, REFERENCE_DATE) if d is not None)
         cap = min(self._advance_cap(project), int(budget * rng.uniform(0.3, 0.7)))
-        advances = max(1, min(4, round(rng.uniform(0.6, 2.2) * intensity)))
+        advances = max(1, min(5, round(rng.uniform(0.6, 2.2) * intensity)))
         advanced = 0
         window_days = (last_advance_day - contracted).days - 2
         if cap >= MILLION and window_days > 2 and rng.random() < 0.9:
@@ -519,7 +519,7 @@ class Planner:
         remaining = target - advanced
         if settled_step is None:
             remaining -= remaining % MILLION
-        payments = max(1, min(4, round(rng.uniform(0.8, 2.6) * intensity)))
+        payments = max(1, min(5, round(rng.uniform(0.8, 2.6) * intensity)))
         days = max(1, (end - start).days - 1)
         paid = 0
         for index in range(payments):

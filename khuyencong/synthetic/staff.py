@@ -1,7 +1,7 @@
 """The people and programmes generated projects need, created through the services in every mode (a few
 hundred rows): one officer, one leader, the People's Committee and the extension centre of each province,
 the Cục's officer and leader, one officer per regional centre; the national programme 2012–2020 and each
-province's programmes. Staff accounts get random passwords that are never printed: nobody signs in as them.
+province's programmes. Staff accounts have no usable password: nobody signs in as them.
 """
 
 from __future__ import annotations
@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from khuyencong.accounts.bootstrap import system_user_create
-from khuyencong.accounts.models import User
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from khuyencong.accounts.models import Agency, User
 from khuyencong.accounts.roles import Role
+from khuyencong.audit.services import audit_record
 from khuyencong.programmes import services as programme_services
 from khuyencong.programmes.models import Programme, ProgrammeLevel
 from khuyencong.synthetic.world import World
@@ -36,8 +39,24 @@ class Staff:
 
 
 def _user(username: str, full_name: str, role: str, agency: str) -> User:
-    system_user_create(username=username, full_name=full_name, role=role, agency_code=agency)
-    return User.objects.select_related("agency").get(username=username)
+    """accounts.bootstrap.system_user_create without a password: nobody signs in as generated staff (and
+    hashing 150 Argon2 passwords would take a minute)."""
+    user = User.objects.select_related("agency").filter(username=username).first()
+    if user is not None:
+        return user
+    with transaction.atomic():
+        found = Agency.objects.get(code=agency)
+        user = User.objects.create_user(username=username, password=None, full_name=full_name, agency=found)
+        user.groups.add(Group.objects.get(name=role))
+        audit_record(
+            actor=None,
+            action="user.create",
+            obj=user,
+            province_id=found.jurisdiction_id,
+            after={"username": username, "roles": [role], "agency": agency},
+            note="Tài khoản của dữ liệu sinh (không đăng nhập được)",
+        )
+    return User.objects.select_related("agency").get(pk=user.pk)
 
 
 def ensure_staff(world: World) -> Staff:

@@ -1,0 +1,400 @@
+"""The scenarios of `make bench`, as a registry: each one says whether its feature exists yet, measures, and
+returns table rows for docs/benchmarks.md. A feature that lands later (the national dashboard, the annual
+report) fills in its scenario by making `available()` true and, if needed, listing its URLs here.
+
+Every HTTP scenario is measured against gunicorn (DEBUG off) with a signed-in persona, sequentially on one
+keep-alive connection; its floor is the page's own SQL (captured while rendering the same URL in-process)
+replayed raw on the same database, so the ratio says what Django, templates and Python add to the database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.databases import PYTHON, ROOT
+from benchmarks.stats import percentile, summary, timed
+
+NOT_DATA = ('"django_session"', '"accounts_user"', '"auth_group"', '"accounts_user_groups"', '"axes_')
+
+
+@dataclass
+class Context:
+    vendor: str
+    port: int
+    cookies: dict[str, str]  # persona → Cookie header
+    users: dict  # persona → User
+    repeat: int
+    smoke: bool
+    env: dict
+    units: dict  # names of units the URLs use → ids
+    workdir: Path
+    load_seconds: int
+    import_rows: int
+    memory_rows: tuple[int, ...]
+
+
+@dataclass
+class Row:
+    label: str
+    p50: float | None = None
+    p95: float | None = None
+    floor_p50: float | None = None
+    floor_p95: float | None = None
+    unit: str = "ms"
+    goal: str = ""
+    met: bool | None = None
+    note: str = ""
+    slowdown: float | None = None  # explicit ratio to the floor, when p95 / floor p95 is not the right one
+
+    @property
+    def ratio(self) -> float | None:
+        if self.slowdown is not None:
+            return self.slowdown
+        if self.p95 is None or not self.floor_p95:
+            return None
+        return self.p95 / self.floor_p95
+
+
+@dataclass
+class Scenario:
+    code: str
+    title: str
+    goal: str
+    measure: Callable[[Context], list[Row]]
+    available: Callable[[Context], str | None] = lambda ctx: None  # None, or why it is not available yet
+    notes: list[str] = field(default_factory=list)
+
+
+SCENARIOS: list[Scenario] = []
+
+
+def scenario(code: str, title: str, goal: str, *, available=None):
+    def register(measure):
+        SCENARIOS.append(Scenario(code, title, goal, measure, available or (lambda ctx: None)))
+        return measure
+
+    return register
+
+
+# --- HTTP pages with their SQL floor -----------------------------------------------------------------------
+
+
+def page_queries(user, path: str) -> list[str]:
+    """The data SQL the page runs (sessions, users and groups aside), captured rendering it in-process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code} in-process")
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if not any(table in query["sql"] for table in NOT_DATA)
+        and not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+
+
+def replay(queries: list[str]) -> Callable[[], None]:
+    from django.db import connection
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for sql in queries:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    return run
+
+
+def http_timings(ctx: Context, persona: str, path: str) -> list[float]:
+    from benchmarks.server import Client
+
+    client = Client(ctx.port, ctx.cookies[persona])
+
+    def run() -> None:
+        status, body = client.get(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} as {persona}: HTTP {status}")
+
+    try:
+        return timed(run, ctx.repeat, warmup=1 if ctx.smoke else 3)
+    finally:
+        client.close()
+
+
+def page_row(ctx: Context, label: str, persona: str, path: str, goal_ms: float, floor_factor: float | None = None):
+    times = http_timings(ctx, persona, path)
+    floor = timed(replay(page_queries(ctx.users[persona], path)), ctx.repeat, warmup=1)
+    page, base = summary(times), summary(floor)
+    met = page["p95"] <= goal_ms
+    if floor_factor is not None:
+        met = met and page["p95"] <= floor_factor * base["p95"]
+    goal = f"p95 ≤ {goal_ms:g} ms" + (f" và ≤ {floor_factor:g}× nền" if floor_factor else "")
+    return Row(label, page["p50"], page["p95"], base["p50"], base["p95"], goal=goal, met=met, note=path)
+
+
+# --- B1 national dashboard ---------------------------------------------------------------------------------
+
+DASHBOARD_URLS = ("indicators:dashboard", "indicators:national", "dashboard:national")
+
+
+def _dashboard_url() -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    for name in DASHBOARD_URLS:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _dashboard_available(ctx: Context) -> str | None:
+    from django.apps import apps
+
+    if not apps.is_installed("khuyencong.indicators"):
+        return "chưa có (bảng điều khiển quốc gia chưa được xây dựng: khuyencong/indicators chưa có)"
+    if _dashboard_url() is None:
+        return f"chưa có (khuyencong/indicators chưa có trang nào trong {', '.join(DASHBOARD_URLS)})"
+    return None
+
+
+@scenario("B1", "Bảng điều khiển quốc gia qua HTTP", "p95 ≤ 150 ms và ≤ 2× nền", available=_dashboard_available)
+def b1_dashboard(ctx: Context) -> list[Row]:
+    url = _dashboard_url()
+    return [page_row(ctx, "Cán bộ Cục: bảng điều khiển toàn quốc", "national", url, 150, 2)]
+
+
+# --- B2 establishment search ---------------------------------------------------------------------------
+
+
+@scenario("B2", "Tìm cơ sở CNNT “ca phe” kèm bộ lọc", "p95 ≤ 50 ms")
+def b2_search(ctx: Context) -> list[Row]:
+    province = ctx.units["coffee_province"]
+    return [
+        page_row(ctx, "Cán bộ Cục: “ca phe”, toàn quốc", "national", "/co-so/?q=ca+phe", 50),
+        page_row(
+            ctx,
+            "Cán bộ Cục: “ca phe”, Đắk Lắk, siêu nhỏ",
+            "national",
+            f"/co-so/?q=ca+phe&province={province}&size_class=micro",
+            50,
+        ),  # fmt: skip
+        page_row(
+            ctx, "Cán bộ Sở: “ca phe”, hộ kinh doanh", "provincial", "/co-so/?q=ca+phe&legal_form=ho_kinh_doanh", 50
+        ),
+        page_row(ctx, "Cán bộ Cục: danh sách, trang 200", "national", "/co-so/?page=200", 50),
+    ]
+
+
+# --- B3 project list ------------------------------------------------------------------------------------
+
+
+@scenario("B3", "Danh sách đề án có lọc và tổng kinh phí", "p95 ≤ 100 ms")
+def b3_projects(ctx: Context) -> list[Row]:
+    province = ctx.units["coffee_province"]
+    return [
+        page_row(ctx, "Cán bộ Cục: tất cả đề án (tổng toàn quốc)", "national", "/de-an/", 100),
+        page_row(ctx, "Cán bộ Cục: năm 2024, đã kết thúc", "national", "/de-an/?year=2024&status=closed", 100),
+        page_row(ctx, "Cán bộ Cục: địa phương, Đắk Lắk", "national", f"/de-an/?kind=local&province={province}", 100),
+        page_row(ctx, "Cán bộ Sở: năm 2025", "provincial", "/de-an/?year=2025", 100),
+    ]
+
+
+# --- B4 import and B7 memory ----------------------------------------------------------------------------
+
+
+def run_import_child(ctx: Context, action: str, path: Path) -> dict:
+    done = subprocess.run(
+        [PYTHON, "-m", "benchmarks.importing", action, str(path)],
+        env=ctx.env, cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"import child {action} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def import_file(ctx: Context, rows: int) -> Path:
+    path = ctx.workdir / f"import-{rows}.xlsx"
+    if not path.exists():
+        subprocess.run(
+            [PYTHON, "-m", "benchmarks.importing", "write", str(path), str(rows)],
+            env=ctx.env, cwd=ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+    return path
+
+
+@scenario("B4", "Nhập tệp 50.000 cơ sở từ đầu đến cuối (so với chỉ đọc tệp)", "≥ 5.000 dòng/giây")
+def b4_import(ctx: Context) -> list[Row]:
+    path = import_file(ctx, ctx.import_rows)
+    runs = 1 if ctx.smoke else 3
+    imports = [run_import_child(ctx, "import", path) for _ in range(runs)]
+    parses = [run_import_child(ctx, "parse", path) for _ in range(runs)]
+    for result in imports:
+        if result["created"] != ctx.import_rows:
+            raise RuntimeError(f"import created {result['created']} of {ctx.import_rows} rows: {result['message']}")
+    rates = [result["rows"] / result["seconds"] for result in imports]
+    parse_rates = [result["rows"] / result["seconds"] for result in parses]
+    seconds = [result["seconds"] * 1000 for result in imports]
+    floor = [result["seconds"] * 1000 for result in parses]
+    rate = percentile(rates, 50)
+    return [
+        Row(
+            f"Nhập {ctx.import_rows:,} dòng (.xlsx): thời gian".replace(",", "."),
+            percentile(seconds, 50), percentile(seconds, 95), percentile(floor, 50), percentile(floor, 95),
+            goal="", note=f"{runs} lần",
+        ),
+        Row(
+            "Tốc độ nhập (dòng/giây; nền: chỉ đọc tệp)", rate, min(rates), percentile(parse_rates, 50),
+            min(parse_rates), unit="dòng/giây", goal="≥ 5.000 dòng/giây", met=rate >= 5000,
+            note="p95 = lần chậm nhất", slowdown=percentile(parse_rates, 50) / rate,
+        ),
+    ]  # fmt: skip
+
+
+@scenario("B7", "Bộ nhớ đỉnh khi nhập tệp và lập báo cáo", "phẳng theo cỡ tệp")
+def b7_memory(ctx: Context) -> list[Row]:
+    rows = []
+    peaks = []
+    for size in ctx.memory_rows:
+        result = run_import_child(ctx, "import", import_file(ctx, size))
+        peaks.append(result["peak_mb"] - result["baseline_mb"])
+        rows.append(
+            Row(
+                f"Nhập {size:,} dòng: bộ nhớ đỉnh tiến trình".replace(",", "."),
+                result["peak_mb"], None, result["baseline_mb"], None, unit="MB",
+                note=f"tăng thêm {result['peak_mb'] - result['baseline_mb']:.0f} MB so với sau khi khởi động Django",
+            )
+        )  # fmt: skip
+    flat = max(peaks) <= 1.5 * max(1.0, min(peaks)) + 20
+    rows.append(Row("Nhập: phần tăng thêm có phẳng theo cỡ tệp?", goal="phẳng (≤ 1,5× + 20 MB)", met=flat,
+                    note=" / ".join(f"{peak:.0f} MB" for peak in peaks)))  # fmt: skip
+    rows.append(Row("Lập báo cáo năm: bộ nhớ đỉnh", note="chưa có (báo cáo năm chưa được xây dựng)"))
+    return rows
+
+
+# --- B5 annual report -------------------------------------------------------------------------------------
+
+
+def _report_available(ctx: Context) -> str | None:
+    from django.apps import apps
+
+    if not apps.is_installed("khuyencong.reports"):
+        return "chưa có (báo cáo năm toàn quốc Excel/PDF chưa được xây dựng: khuyencong/reports chưa có)"
+    return "chưa có (khuyencong/reports đã có nhưng kịch bản B5 chưa được nối vào benchmarks/scenarios.py)"
+
+
+@scenario("B5", "Báo cáo năm toàn quốc (Excel và PDF)", "≤ 10 giây", available=_report_available)
+def b5_report(ctx: Context) -> list[Row]:
+    return []
+
+
+# --- B6 mixed workload ------------------------------------------------------------------------------------
+
+
+def mixed_paths(ctx: Context) -> dict[str, list[str]]:
+    """What people open most, per persona: lists, searches, one record, the API."""
+    from khuyencong.programmes.models import Project
+    from khuyencong.registry.models import Establishment
+
+    province = ctx.units["coffee_province"]
+    national = ["/", "/co-so/", "/co-so/?q=ca+phe", "/co-so/?q=hat+dieu&size_class=micro", "/de-an/",
+                "/de-an/?year=2024", "/de-an/?year=2026&status=in_progress", f"/co-so/?province={province}",
+                "/co-so/?page=3", "/api/v1/establishments?q=gom", "/de-an/?kind=national&year=2025"]  # fmt: skip
+    provincial = ["/", "/co-so/", "/co-so/?q=ca+phe", "/de-an/", "/de-an/?year=2025", "/co-so/?page=2"]
+    establishments = list(Establishment.objects.order_by("?").values_list("pk", "province_id")[:200])
+    projects = list(Project.objects.order_by("?").values_list("pk", "province_id")[:200])
+    national += [f"/co-so/{pk}/" for pk, _p in establishments[:60]] + [f"/de-an/{pk}/" for pk, _p in projects[:40]]
+    own = ctx.units["coffee_province"]
+    provincial += [f"/co-so/{pk}/" for pk, p in establishments if p == own][:30]
+    provincial += [f"/de-an/{pk}/" for pk, p in projects if p == own][:20]
+    return {"national": national, "provincial": provincial}
+
+
+LUA = """
+local paths = {PATHS}
+local cookies = {COOKIES}
+local counter = 0
+local statuses = {}
+request = function()
+  counter = counter + 1
+  local item = paths[(counter * 7919) % #paths + 1]
+  return wrk.format("GET", item[2], {["Cookie"] = cookies[item[1]], ["Accept-Language"] = "vi"})
+end
+response = function(status, headers, body)
+  if status ~= 200 then
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
+done = function(summary, latency, requests)
+  io.write(string.format('WRK {"requests": %d, "seconds": %.3f, "p50": %.3f, "p95": %.3f, "p99": %.3f, '
+    .. '"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.timeout, summary.errors.status))
+end
+"""
+
+
+def _lua_list(items) -> str:
+    return "{" + ", ".join(items) + "}"
+
+
+def _wrk_available(ctx: Context) -> str | None:
+    return None if shutil.which("wrk") else "chưa đo (thiếu wrk: make bench cài gói Debian wrk)"
+
+
+@scenario(
+    "B6", "Tải hỗn hợp qua HTTP, nhiều người dùng đồng thời (wrk, 2 nhân)", "≥ 150 yêu cầu/giây, 0 lỗi",
+    available=_wrk_available,
+)  # fmt: skip
+def b6_load(ctx: Context) -> list[Row]:
+    paths = mixed_paths(ctx)
+    entries = [f'{{"{persona}", "{path}"}}' for persona, items in paths.items() for path in items]
+    cookies = [f'["{persona}"] = "{cookie}"' for persona, cookie in ctx.cookies.items()]
+    script = ctx.workdir / "mixed.lua"
+    script.write_text(LUA.replace("{PATHS}", _lua_list(entries)).replace("{COOKIES}", _lua_list(cookies)))
+    connections = 8 if ctx.smoke else 32
+    done = subprocess.run(
+        ["wrk", "-t", "1", "-c", str(connections), "-d", f"{ctx.load_seconds}s", "--timeout", "10s", "-s", str(script),
+         f"http://127.0.0.1:{ctx.port}/"],
+        capture_output=True, text=True, check=True, timeout=ctx.load_seconds + 60,
+    )  # fmt: skip
+    line = next(line for line in done.stdout.splitlines() if line.startswith("WRK "))
+    result = json.loads(line[4:])
+    errors = sum(result[key] for key in ("connect", "read", "write", "timeout", "status"))
+    rate = result["requests"] / result["seconds"]
+    note = (
+        f"{connections} kết nối, {result['seconds']:.0f} giây, {result['requests']} yêu cầu, "
+        f"{len(entries)} đường dẫn (2 vai trò); lỗi: {errors}; p99 {result['p99']:.0f} ms"
+    )
+    return [
+        Row("Thông lượng (yêu cầu/giây)", rate, None, unit="yêu cầu/giây", goal="≥ 150 yêu cầu/giây, 0 lỗi",
+            met=rate >= 150 and errors == 0, note=note),
+        Row("Độ trễ dưới tải", result["p50"], result["p95"], note="đo bởi wrk"),
+    ]  # fmt: skip
+
+
+def elapsed(since: float) -> str:
+    return f"{time.monotonic() - since:.0f} s"
+
+
+def environment_note() -> str:
+    return os.environ.get("BENCH_NOTE", "")
+
+
+def temporary_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="khuyencong-bench-"))
