@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from khuyencong.accounts.access import (
@@ -1266,3 +1266,55 @@ def import_undo(batch, *, actor) -> int:
         )
     Establishment.objects.filter(pk__in=[establishment.pk for establishment in created]).delete()
     return len(created)
+
+
+# --- Administrative changes -------------------------------------------------------------------------------
+
+REPOINT_CHUNK = 500
+
+
+def establishments_repoint_units(*, actor, since: dt.date) -> int:
+    """Move establishments off the units replaced by changes in force since `since` (geo's change files) to
+    today's units; the replaced commune is kept as the unit "as it was" when none is recorded yet.
+
+    Each move bumps the version (an edit opened before it gets a conflict) and is audited; the work is done in
+    transactions of REPOINT_CHUNK records. Returns how many establishments moved.
+    """
+    from khuyencong.geo.selectors import units_replaced_since
+
+    if actor is not None and not can(actor, "reference.manage"):
+        raise PermissionDenied("Bạn không có quyền cập nhật địa bàn theo thay đổi đơn vị hành chính.")
+    mapping = units_replaced_since(since)
+    if not mapping:
+        return 0
+    units = Unit.objects.select_related("province").in_bulk({*mapping, *mapping.values()})
+    ids = list(
+        Establishment.objects.filter(Q(commune_id__in=mapping) | Q(province_id__in=mapping))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), REPOINT_CHUNK):
+        with transaction.atomic():
+            chunk = Establishment.objects.select_for_update(of=("self",)).select_related("commune__province")
+            for establishment in chunk.filter(pk__in=ids[start : start + REPOINT_CHUNK]):
+                before = {"province": establishment.province_id, "commune": establishment.commune_id}
+                old = establishment.commune
+                if old is not None and old.pk in mapping:
+                    new = units[mapping[old.pk]]
+                    establishment.commune = new if new.level == UnitLevel.COMMUNE else None
+                    establishment.province = new if new.level == UnitLevel.PROVINCE else new.province
+                    establishment.legacy_commune = establishment.legacy_commune or old
+                    establishment.commune_as_written = establishment.commune_as_written or f"{old}, {old.province}"
+                elif establishment.province_id in mapping:
+                    establishment.province = units[mapping[establishment.province_id]]
+                establishment.version += 1
+                establishment.save()
+                audit_record(
+                    actor=actor,
+                    action="establishment.repoint_units",
+                    obj=establishment,
+                    before=before,
+                    after={"province": establishment.province_id, "commune": establishment.commune_id},
+                    note=f"Thay đổi đơn vị hành chính có hiệu lực từ {since:%d/%m/%Y}.",
+                )
+    return len(ids)
