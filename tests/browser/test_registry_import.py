@@ -83,3 +83,32 @@ def test_the_create_form_reloads_communes_when_the_province_changes(page, web_pe
     assert "Bát Tràng" not in commune.inner_text()
     screenshot(page, "registry-create")
     assert re.search(r"Xã Bù Đăng", commune.inner_text())
+
+
+def test_an_establishment_registers_itself_and_waits_for_approval(page, web_personas):
+    token = uuid.uuid4().hex[:6]
+    page.goto(page.base_url + "/dang-ky-co-so/")
+    assert not page.get_by_label("Không điền ô này").is_visible()  # the robots' field stays out of sight
+    page.get_by_label("Tên đăng nhập").fill(f"hkd.{token}")
+    page.get_by_label("Họ và tên người đăng ký").fill("Trần Thị Nón")
+    page.get_by_label("Thư điện tử").fill(f"non.{token}@example.test")
+    page.get_by_label("Điện thoại").fill("0912 345 678")
+    page.locator("#id_password1").fill("Nón-lá-Chuông-2026")
+    page.get_by_label("Nhập lại mật khẩu").fill("Nón-lá-Chuông-2026")
+    page.get_by_label("Tên cơ sở").fill(f"Hộ kinh doanh Nón lá {token}")
+    page.get_by_label("Loại hình").select_option(label="Hộ kinh doanh")
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hà Nội")
+    page.locator("#id_commune option", has_text="Dân Hòa").wait_for(state="attached")
+    page.get_by_label("Xã/phường/đặc khu").select_option(label="Xã Dân Hòa")
+    page.get_by_label("Địa chỉ (số nhà, đường, thôn/ấp)").fill("Làng Chuông")
+    page.get_by_label("Sản phẩm chính").fill("Nón lá")
+    page.get_by_label("Tôi cam đoan thông tin khai báo là đúng sự thật").check()
+    screenshot(page, "self-register")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi đăng ký").click()
+    assert page.get_by_role("heading", name="Đã gửi đăng ký").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Xem hồ sơ của tôi").click()
+    assert page.get_by_text("Hồ sơ đang chờ Sở Công Thương duyệt.").is_visible()
+    assert page.get_by_role("button", name="Duyệt hồ sơ").count() == 0
+    screenshot(page, "self-register-pending")
