@@ -60,6 +60,8 @@ class Establishment(models.Model):
     )
     # Folded name, other names, tax code and registration number: what the list's search box looks in.
     search_folded = models.TextField(editable=False, default="")
+    # The name's Vietnamese sort key as plain text (naming.sort_key): the list's ORDER BY on SQLite.
+    name_sort = models.CharField(max_length=1600, editable=False, default="", db_index=True)
     legal_form = models.CharField(_("Loại hình"), max_length=20, choices=LegalForm.choices)
     tax_code = models.CharField(_("Mã số thuế"), max_length=14, null=True, blank=True)
     business_reg_no = models.CharField(_("Số đăng ký kinh doanh"), max_length=40, blank=True)

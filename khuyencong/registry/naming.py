@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from khuyencong.core.vietnamese import fold_vi, nfc
+from khuyencong.core.vietnamese import fold_vi, nfc, sort_key_vi
 from khuyencong.registry.models import LegalForm
 
 # Folded legal-form words, longest first; matched as whole words at the start of a name.
@@ -96,3 +96,44 @@ def legal_form_from_name(name: str) -> str | None:
         if folded == words or folded.startswith(words + " "):
             return form
     return None
+
+
+# Tiers of sort_key_vi's primary weights (core/vietnamese.py), each encoded as one tier character then a
+# fixed number of ASCII characters, all above the level separator " ", so that comparing the encoded
+# strings byte by byte (SQLite's BINARY) orders exactly as comparing the keys.
+_LATIN, _DIGIT, _PUNCT, _OTHER = 0x120000, 0x110001, 1, 0x130000
+
+
+def _base90(number: int, width: int) -> str:
+    digits = []
+    for _ in range(width):
+        number, digit = divmod(number, 90)
+        digits.append(chr(0x21 + digit))
+    return "".join(reversed(digits))
+
+
+def _primary_code(weight: int) -> str:
+    if weight == 0:
+        return "!"  # a space
+    if weight < _DIGIT:
+        return '"' + _base90(weight - _PUNCT, 4)
+    if weight < _LATIN:
+        return "#" + chr(0x30 + weight - _DIGIT)
+    if weight < _OTHER:
+        return "$" + chr(0x30 + weight - _LATIN)
+    return "%" + _base90(weight - _OTHER, 4)
+
+
+def sort_key(name: str) -> str:
+    """`sort_key_vi(name)` as a string whose plain byte order is Vietnamese dictionary order: stored in
+    `Establishment.name_sort` so that SQLite sorts 300,000 names by an index instead of calling the Python
+    collation for every comparison (PostgreSQL sorts by its ICU collation index)."""
+    primary, secondary, tertiary, clean = sort_key_vi(name)
+    return " ".join(
+        (
+            "".join(_primary_code(weight) for weight in primary),
+            "".join(chr(0x30 + weight) for weight in secondary),
+            "".join(chr(0x30 + weight) for weight in tertiary),
+            clean,
+        )
+    )

@@ -7,6 +7,7 @@ Vietnamese sort order comes from the database collation "vi" (indexed on Postgre
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -102,7 +103,16 @@ def establishments_for(user, *, filters: dict | None = None) -> QuerySet[Establi
         establishments = establishments.filter(condition if filters["supported"] == "yes" else ~condition)
     if filters.get("batch"):
         establishments = establishments.filter(import_batch_id=filters["batch"])
-    return establishments.annotate(is_certified=_certified()).order_by(Collate("name", "vi"), "pk")
+    return establishments.annotate(is_certified=_certified()).order_by(*_vietnamese_order())
+
+
+def _vietnamese_order() -> tuple:
+    """PostgreSQL: the ICU collation "vi", served by an index. SQLite: its "vi" collation is a Python function
+    (300,000 calls per sort), so the stored sort key `name_sort` (same order, indexed) comes first; the
+    collation only breaks ties of rows written without one."""
+    if connection.vendor == "postgresql":
+        return (Collate("name", "vi"), "pk")
+    return ("name_sort", Collate("name", "vi"), "pk")
 
 
 def establishment_detail(user, establishment_id) -> Establishment:

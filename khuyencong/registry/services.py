@@ -57,7 +57,7 @@ from khuyencong.registry.models import (
     Source,
     YearlyFigures,
 )
-from khuyencong.registry.naming import clean_name, name_key, search_text
+from khuyencong.registry.naming import clean_name, name_key, search_text, sort_key
 
 REQUIRED = "Trường này là bắt buộc."
 PROFILE_FIELDS = (
@@ -286,6 +286,7 @@ def _apply(establishment: Establishment, clean: dict) -> None:
         if field != "industries":
             setattr(establishment, field, value)
     establishment.name_folded = fold_vi(establishment.name)
+    establishment.name_sort = sort_key(establishment.name)
     establishment.name_key = name_key(establishment.name)
     establishment.search_folded = search_text(
         establishment.name, establishment.other_names, establishment.tax_code or "", establishment.business_reg_no
