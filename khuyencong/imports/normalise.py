@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -178,9 +179,10 @@ _MONEY_UNITS = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def header_key(text: str) -> str:
     """The folded header without its parenthesised note and punctuation: "Doanh thu (triệu đồng)" →
-    "doanh thu"."""
+    "doanh thu". Cached: header detection asks for every column alias of every scanned cell."""
     folded = fold_vi(_PARENTHESES.sub(" ", text or ""))
     return " ".join(_HEADER_PUNCTUATION.sub(" ", folded).split())
 
