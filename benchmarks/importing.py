@@ -36,6 +36,7 @@ def write(path: Path, rows: int) -> None:
     """New establishments (tax codes not in the database) in every commune of three provinces."""
     from openpyxl import Workbook
 
+    from khuyencong.core.vietnamese import fold_vi
     from khuyencong.geo.models import Unit, UnitLevel
     from khuyencong.registry.models import Establishment, LegalForm
     from khuyencong.synthetic.establishments import TaxCodes, person_name
@@ -46,8 +47,8 @@ def write(path: Path, rows: int) -> None:
     communes = list(
         Unit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True).select_related("province").order_by("code")
     )
-    names = Counter((unit.province_id, unit.name) for unit in communes)
-    communes = [unit for unit in communes if names[(unit.province_id, unit.name)] == 1]  # unambiguous names
+    names = Counter((unit.province_id, fold_vi(unit.name)) for unit in communes)
+    communes = [unit for unit in communes if names[(unit.province_id, fold_vi(unit.name))] == 1]  # unambiguous
     taken = set(Establishment.objects.exclude(tax_code=None).values_list("tax_code", flat=True))
     codes = TaxCodes(taken)
     labels = {LegalForm.HOUSEHOLD: "Hộ kinh doanh", LegalForm.ENTERPRISE: "Doanh nghiệp", LegalForm.COOPERATIVE: "HTX"}

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from khuyencong.synthetic.bulk import BulkWriter, tune_for_load
@@ -168,6 +168,11 @@ def generate(
         log(f"Bước {step.name}…")
         gen.counts.update(step.run(gen) or {})
         log(f"Bước {step.name}: {time.monotonic() - began:.1f} giây")
+    if mode == "bulk" and not connection.in_atomic_block:
+        began = time.monotonic()
+        with connection.cursor() as cursor:  # planner statistics after a bulk load (SQLite has none until then)
+            cursor.execute("ANALYZE")
+        log(f"ANALYZE: {time.monotonic() - began:.1f} giây")
     record.counts = gen.counts
     record.finished_at = timezone.now()
     record.seconds = round(time.monotonic() - started, 1)
