@@ -43,6 +43,7 @@ run: $(VENV)/.runtime var/secret_key
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py generate_data --scale demo --seed 1
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 system-deps:
