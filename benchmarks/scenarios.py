@@ -148,7 +148,7 @@ def page_row(ctx: Context, label: str, persona: str, path: str, goal_ms: float, 
 
 # --- B1 national dashboard ---------------------------------------------------------------------------------
 
-DASHBOARD_URLS = ("indicators:dashboard", "indicators:national", "dashboard:national")
+DASHBOARD_URLS = ("dashboards:national", "indicators:dashboard", "indicators:national")
 
 
 def _dashboard_url() -> str | None:
@@ -169,6 +169,10 @@ def _dashboard_available(ctx: Context) -> str | None:
         return "chưa có (bảng điều khiển quốc gia chưa được xây dựng: khuyencong/indicators chưa có)"
     if _dashboard_url() is None:
         return f"chưa có (khuyencong/indicators chưa có trang nào trong {', '.join(DASHBOARD_URLS)})"
+    from khuyencong.indicators.models import Fact
+
+    if not Fact.objects.exists():
+        return "chưa đo (dữ liệu sinh trước khi có bước giá trị chỉ tiêu: bảng số liệu phân tích trống)"
     return None
 
 

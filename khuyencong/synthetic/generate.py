@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from khuyencong.synthetic.bulk import BulkWriter, tune_for_load
 from khuyencong.synthetic.establishments import EstablishmentRef, plan_establishments, ref_of
+from khuyencong.synthetic.indicator_values import step_indicator_values
 from khuyencong.synthetic.models import GeneratedDataset
 from khuyencong.synthetic.projects import Planner, ProjectPlan, years
 from khuyencong.synthetic.scales import SCALES, Scale
@@ -122,6 +123,7 @@ STEPS: list[Step] = [
     Step("reference", step_reference),
     Step("establishments", step_establishments),
     Step("projects", step_projects),
+    Step("indicator_values", step_indicator_values),  # no-op until the indicators app is installed
 ]
 
 
