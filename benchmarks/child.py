@@ -46,10 +46,18 @@ def session_cookie(user) -> str:
 
 
 def dataset_sizes() -> dict:
+    from django.apps import apps
+
     from khuyencong.programmes.models import MoneyMovement, Project, ProjectBeneficiary
     from khuyencong.registry.models import Establishment, YearlyFigures
 
+    facts = 0
+    if apps.is_installed("khuyencong.indicators"):
+        from khuyencong.indicators.models import Fact
+
+        facts = Fact.objects.count()
     return {
+        "indicator_values": facts,
         "establishments": Establishment.objects.count(),
         "yearly_figures": YearlyFigures.objects.count(),
         "projects": Project.objects.count(),

@@ -19,15 +19,13 @@ NOTES_FILE = ROOT / "benchmarks" / "NOTES.md"
 def _number(value, unit: str = "ms") -> str:
     if value is None:
         return "—"
-    if unit in ("dòng/giây", "yêu cầu/giây"):
-        return f"{value:,.0f}".replace(",", ".")
-    if value >= 100:
-        return f"{value:,.0f}".replace(",", ".")
-    return f"{value:.1f}".replace(".", ",")
+    if unit in ("rows/s", "requests/s") or value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}"
 
 
 def _count(sizes: dict, key: str) -> str:
-    return f"{sizes.get(key, 0):,}".replace(",", ".")
+    return f"{sizes.get(key, 0):,}"
 
 
 def machine() -> list[str]:
@@ -52,62 +50,62 @@ def machine() -> list[str]:
     try:
         wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("[")[0].strip()
     except OSError:
-        wrk = "wrk không có"
+        wrk = "no wrk"
     return [
-        f"- Máy: {os.cpu_count()} nhân ({cpu}), {memory} RAM, Debian {debian}, Linux {platform.release()}",
-        f"- Phần mềm: Python {platform.python_version()}, Django {django.get_version()}, gunicorn 4 worker đồng bộ, "
-        f"{wrk}",
+        f"- Machine: {os.cpu_count()} cores ({cpu}), {memory} RAM, Debian {debian}, Linux {platform.release()}",
+        f"- Software: Python {platform.python_version()}, Django {django.get_version()}, gunicorn with 4 sync "
+        f"workers on 127.0.0.1, {wrk}",
     ]
 
 
 def write_report(path: Path, results: dict, *, args, started: float, load) -> None:
     lines = [
-        "# Đo hiệu năng (benchmarks)",
+        "# Benchmarks",
         "",
-        "Tạo bởi `make bench` (`python -m benchmarks.run`); đừng sửa tay các bảng — chạy lại lệnh. Phần ghi chú "
-        "về các mục chưa đạt nằm trong `benchmarks/NOTES.md` và được chép vào đây.",
+        "Written by `make bench` (`python -m benchmarks.run`): do not edit the tables by hand, run it again. The "
+        "notes on each goal missed live in `benchmarks/NOTES.md` and are copied here.",
         "",
-        f"- Ngày đo: {time.strftime('%d/%m/%Y %H:%M', time.localtime(started))} "
-        f"(mất {(time.time() - started) / 60:.0f} phút); quy mô `{args.scale}`, seed {args.seed}, "
-        f"{args.repeat} lần đo mỗi trang (sau 3 lần khởi động), tải hỗn hợp {args.load_seconds} giây",
+        f"- Measured on {time.strftime('%d/%m/%Y %H:%M', time.localtime(started))} "
+        f"(the run took {(time.time() - started) / 60:.0f} min); scale `{args.scale}`, seed {args.seed}, "
+        f"{args.repeat} timed requests per page (after 3 warm-up ones), mixed load for {args.load_seconds} s",
         *machine(),
-        f"- Tải trung bình của máy (1, 5, 15 phút) trước khi đo: {', '.join(f'{x:.1f}' for x in load[0])}; "
-        f"sau: {', '.join(f'{x:.1f}' for x in load[1])} (trên 2 nhân; > 2 nghĩa là có việc khác chạy cùng, "
-        "số đo bị nhiễu)",
+        f"- Load average (1, 5, 15 min) before: {', '.join(f'{x:.1f}' for x in load[0])}; after: "
+        f"{', '.join(f'{x:.1f}' for x in load[1])} (2 cores: above 2 means other work ran at the same time "
+        "and the figures are noisy)",
         "",
     ]
     for db, result in results.items():
         dataset = result.get("dataset", {})
         sizes = result.get("sizes", {})
         generated = (
-            f"dùng lại dữ liệu sinh lúc {dataset.get('generated_at')}"
+            f"dataset reused, generated {dataset.get('generated_at')}"
             if dataset.get("reused")
-            else f"sinh mới trong {dataset.get('generate_seconds', 0) / 60:.1f} phút".replace(".", ",")
+            else f"generated for this run in {dataset.get('generate_seconds', 0) / 60:.1f} min"
         )
         lines += [
             f"## {'SQLite' if db == 'sqlite' else 'PostgreSQL'} {result.get('server_version', '')}",
             "",
-            f"Dữ liệu: {_count(sizes, 'establishments')} cơ sở, {_count(sizes, 'yearly_figures')} số liệu năm, "
-            f"{_count(sizes, 'projects')} đề án, {_count(sizes, 'beneficiaries')} lượt cơ sở thụ hưởng, "
-            f"{_count(sizes, 'movements')} giao dịch giải ngân, {_count(sizes, 'indicator_values')} giá trị chỉ tiêu "
-            f"({generated}).",
+            f"Data: {_count(sizes, 'establishments')} establishments, {_count(sizes, 'yearly_figures')} yearly "
+            f"figures, {_count(sizes, 'projects')} projects, {_count(sizes, 'beneficiaries')} beneficiary links, "
+            f"{_count(sizes, 'movements')} money movements, {_count(sizes, 'indicator_values')} indicator values "
+            f"(analytics facts) ({generated}).",
             "",
-            "| Kịch bản | Đo | p50 | p95 | Nền p50 | Nền p95 | p95 / nền | Mục tiêu | Đạt? |",
+            "| Scenario | Measure | p50 | p95 | Floor p50 | Floor p95 | p95 / floor | Goal | Met? |",
             "|---|---|---:|---:|---:|---:|---:|---|---|",
         ]
         for entry in result["scenarios"]:
             head = f"{entry['code']} {entry['title']}"
             if entry.get("unavailable"):
-                lines.append(f"| {head} | {entry['unavailable']} | | | | | | {entry['goal']} | chưa đo |")
+                lines.append(f"| {head} | {entry['unavailable']} | | | | | | {entry['goal']} | not measured |")
                 continue
             if entry.get("error"):
-                lines.append(f"| {head} | lỗi khi đo: {entry['error']} | | | | | | {entry['goal']} | chưa đo |")
+                lines.append(f"| {head} | error: {entry['error']} | | | | | | {entry['goal']} | not measured |")
                 continue
             for number, row in enumerate(entry["rows"]):
                 unit = row["unit"]
                 suffix = "" if unit == "ms" else f" {unit}"
-                ratio = f"{row['ratio']:.1f}×".replace(".", ",") if row.get("ratio") else ""
-                met = {True: "đạt", False: "**chưa đạt**", None: ""}[row["met"]]
+                ratio = f"{row['ratio']:.1f}×" if row.get("ratio") else ""
+                met = {True: "yes", False: "**no**", None: ""}[row["met"]]
                 label = row["label"] + (f" (`{row['note']}`)" if row["note"].startswith("/") else "")
                 note = "" if row["note"].startswith("/") or not row["note"] else f" — {row['note']}"
                 lines.append(
@@ -118,27 +116,30 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
                 )
         lines.append("")
     lines += [
-        "Cột “nền” (floor): với trang HTTP là chính các câu SQL dữ liệu của trang đó (ghi lại khi dựng trang trong "
-        "tiến trình) chạy trực tiếp trên cùng CSDL, cùng lượt đo; với B4 là chỉ đọc tệp (không kiểm tra, không "
-        "ghi); với B7 là bộ nhớ của tiến trình ngay sau khi khởi động Django. Thời gian tính bằng ms.",
+        "Times in milliseconds. The floor of an HTTP page is the page's own data SQL (captured while rendering the "
+        "same URL in-process, sessions and users aside) replayed raw on the same database in the same run; for B4 "
+        "the bare parse of the file (no checks, no writes); for B7 the process's memory right after Django's "
+        "set-up. Pages are requested one after the other on one keep-alive connection, as one signed-in user.",
         "",
     ]
     if NOTES_FILE.exists():
         lines += [NOTES_FILE.read_text(encoding="utf-8").strip(), ""]
     lines += [
-        "## Cách chạy lại",
+        "## How to reproduce",
         "",
         "```sh",
-        "make bench                                   # quy mô national, seed 1, SQLite và PostgreSQL",
+        "make bench                                   # national scale, seed 1, SQLite and PostgreSQL",
         "make bench BENCH_ARGS='--db sqlite --repeat 50'",
         ".venv/bin/python -m benchmarks.run --scale medium --seed 2 --db postgres --only B2,B3",
-        ".venv/bin/python -m benchmarks.run --smoke --output /tmp/smoke.md   # mỗi kịch bản một lần, quy mô tiny",
+        ".venv/bin/python -m benchmarks.run --smoke --output /tmp/smoke.md   # each scenario once, tiny scale",
         "```",
         "",
-        "Dữ liệu sinh nằm trong `var/bench/` (không đưa vào git): tệp SQLite `sqlite-<quy mô>-<seed>.sqlite3`, cụm "
-        "PostgreSQL `pg-data/` (bench tự khởi động trên một cổng trống của 127.0.0.1 và tắt sau khi đo) và tệp "
-        "đánh dấu `<db>-<quy mô>-<seed>.json` (quy mô, seed, danh sách migration): còn khớp thì dùng lại, không "
-        "khớp thì xóa và sinh lại. Xem `docs/data-generator.md`.",
+        "The datasets live in `var/bench/` (git-ignored): the SQLite file `sqlite-<scale>-<seed>.sqlite3`, the "
+        "PostgreSQL cluster `pg-data/` (started by the bench on a free port of 127.0.0.1 and stopped afterwards) "
+        "and a marker `<db>-<scale>-<seed>.json` (scale, seed, the list of migrations): while it matches the "
+        "dataset is reused, otherwise dropped and generated again. See `docs/data-generator.md`. Other options: "
+        "`--repeat`, `--load-seconds`, `--import-rows`, `--memory-rows`, `--only`, `--output`, `--pg-server` (an "
+        "existing PostgreSQL server instead of the bench's own cluster).",
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")

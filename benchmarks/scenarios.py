@@ -142,7 +142,7 @@ def page_row(ctx: Context, label: str, persona: str, path: str, goal_ms: float, 
     met = page["p95"] <= goal_ms
     if floor_factor is not None:
         met = met and page["p95"] <= floor_factor * base["p95"]
-    goal = f"p95 ≤ {goal_ms:g} ms" + (f" và ≤ {floor_factor:g}× nền" if floor_factor else "")
+    goal = f"p95 ≤ {goal_ms:g} ms" + (f" and ≤ {floor_factor:g}× floor" if floor_factor else "")
     return Row(label, page["p50"], page["p95"], base["p50"], base["p95"], goal=goal, met=met, note=path)
 
 
@@ -166,55 +166,61 @@ def _dashboard_available(ctx: Context) -> str | None:
     from django.apps import apps
 
     if not apps.is_installed("khuyencong.indicators"):
-        return "chưa có (bảng điều khiển quốc gia chưa được xây dựng: khuyencong/indicators chưa có)"
+        return "not yet available (national dashboard not built: no khuyencong/indicators)"
     if _dashboard_url() is None:
-        return f"chưa có (khuyencong/indicators chưa có trang nào trong {', '.join(DASHBOARD_URLS)})"
+        return f"not yet available (khuyencong/indicators has none of the pages {', '.join(DASHBOARD_URLS)})"
     from khuyencong.indicators.models import Fact
 
     if not Fact.objects.exists():
-        return "chưa đo (dữ liệu sinh trước khi có bước giá trị chỉ tiêu: bảng số liệu phân tích trống)"
+        return "not measured (dataset generated before the indicator-values step: no analytics facts)"
     return None
 
 
-@scenario("B1", "Bảng điều khiển quốc gia qua HTTP", "p95 ≤ 150 ms và ≤ 2× nền", available=_dashboard_available)
+@scenario("B1", "National dashboard over HTTP", "p95 ≤ 150 ms and ≤ 2× floor", available=_dashboard_available)
 def b1_dashboard(ctx: Context) -> list[Row]:
     url = _dashboard_url()
-    return [page_row(ctx, "Cán bộ Cục: bảng điều khiển toàn quốc", "national", url, 150, 2)]
+    return [page_row(ctx, "Central officer: national dashboard", "national", url, 150, 2)]
 
 
 # --- B2 establishment search ---------------------------------------------------------------------------
 
 
-@scenario("B2", "Tìm cơ sở CNNT “ca phe” kèm bộ lọc", "p95 ≤ 50 ms")
+@scenario("B2", "Establishment search “ca phe” with filters", "p95 ≤ 50 ms")
 def b2_search(ctx: Context) -> list[Row]:
     province = ctx.units["coffee_province"]
     return [
-        page_row(ctx, "Cán bộ Cục: “ca phe”, toàn quốc", "national", "/co-so/?q=ca+phe", 50),
+        page_row(ctx, "Central officer: “ca phe”, whole country", "national", "/co-so/?q=ca+phe", 50),
         page_row(
             ctx,
-            "Cán bộ Cục: “ca phe”, Đắk Lắk, siêu nhỏ",
+            "Central officer: “ca phe”, Đắk Lắk, micro",
             "national",
             f"/co-so/?q=ca+phe&province={province}&size_class=micro",
             50,
         ),  # fmt: skip
         page_row(
-            ctx, "Cán bộ Sở: “ca phe”, hộ kinh doanh", "provincial", "/co-so/?q=ca+phe&legal_form=ho_kinh_doanh", 50
+            ctx,
+            "Provincial officer (Đắk Lắk): “ca phe”, household businesses",
+            "provincial",
+            "/co-so/?q=ca+phe&legal_form=ho_kinh_doanh",
+            50,
         ),
-        page_row(ctx, "Cán bộ Cục: danh sách, trang 200", "national", "/co-so/?page=200", 50),
+        page_row(ctx, "Central officer: unfiltered list, page 200", "national", "/co-so/?page=200", 50),
     ]
 
 
 # --- B3 project list ------------------------------------------------------------------------------------
 
 
-@scenario("B3", "Danh sách đề án có lọc và tổng kinh phí", "p95 ≤ 100 ms")
+@scenario("B3", "Project list with filters and totals", "p95 ≤ 100 ms")
 def b3_projects(ctx: Context) -> list[Row]:
     province = ctx.units["coffee_province"]
     return [
-        page_row(ctx, "Cán bộ Cục: tất cả đề án (tổng toàn quốc)", "national", "/de-an/", 100),
-        page_row(ctx, "Cán bộ Cục: năm 2024, đã kết thúc", "national", "/de-an/?year=2024&status=closed", 100),
-        page_row(ctx, "Cán bộ Cục: địa phương, Đắk Lắk", "national", f"/de-an/?kind=local&province={province}", 100),
-        page_row(ctx, "Cán bộ Sở: năm 2025", "provincial", "/de-an/?year=2025", 100),
+        page_row(ctx, "Central officer: all projects (national totals)", "national", "/de-an/", 100),
+        page_row(ctx, "Central officer: 2024, closed", "national", "/de-an/?year=2024&status=closed", 100),
+        page_row(
+            ctx, "Central officer: local funds, Đắk Lắk", "national", f"/de-an/?kind=local&province={province}", 100
+        ),
+        page_row(ctx, "Provincial officer (Đắk Lắk): 2025", "provincial", "/de-an/?year=2025", 100),
     ]
 
 
@@ -241,7 +247,7 @@ def import_file(ctx: Context, rows: int) -> Path:
     return path
 
 
-@scenario("B4", "Nhập tệp 50.000 cơ sở từ đầu đến cuối (so với chỉ đọc tệp)", "≥ 5.000 dòng/giây")
+@scenario("B4", "Import of 50,000 establishment rows end to end (vs bare parse)", "≥ 5,000 rows/s")
 def b4_import(ctx: Context) -> list[Row]:
     path = import_file(ctx, ctx.import_rows)
     runs = 1 if ctx.smoke else 3
@@ -257,19 +263,19 @@ def b4_import(ctx: Context) -> list[Row]:
     rate = percentile(rates, 50)
     return [
         Row(
-            f"Nhập {ctx.import_rows:,} dòng (.xlsx): thời gian".replace(",", "."),
+            f"Import of {ctx.import_rows:,} rows (.xlsx): time",
             percentile(seconds, 50), percentile(seconds, 95), percentile(floor, 50), percentile(floor, 95),
-            goal="", note=f"{runs} lần",
+            goal="", note=f"{runs} runs",
         ),
         Row(
-            "Tốc độ nhập (dòng/giây; nền: chỉ đọc tệp)", rate, min(rates), percentile(parse_rates, 50),
-            min(parse_rates), unit="dòng/giây", goal="≥ 5.000 dòng/giây", met=rate >= 5000,
-            note="p95 = lần chậm nhất", slowdown=percentile(parse_rates, 50) / rate,
+            "Import rate (rows/s; floor: bare parse)", rate, min(rates), percentile(parse_rates, 50),
+            min(parse_rates), unit="rows/s", goal="≥ 5,000 rows/s", met=rate >= 5000,
+            note="p95 column = slowest run", slowdown=percentile(parse_rates, 50) / rate,
         ),
     ]  # fmt: skip
 
 
-@scenario("B7", "Bộ nhớ đỉnh khi nhập tệp và lập báo cáo", "phẳng theo cỡ tệp")
+@scenario("B7", "Peak memory of import and report generation", "flat in file size")
 def b7_memory(ctx: Context) -> list[Row]:
     rows = []
     peaks = []
@@ -278,15 +284,15 @@ def b7_memory(ctx: Context) -> list[Row]:
         peaks.append(result["peak_mb"] - result["baseline_mb"])
         rows.append(
             Row(
-                f"Nhập {size:,} dòng: bộ nhớ đỉnh tiến trình".replace(",", "."),
+                f"Import of {size:,} rows: process peak RSS",
                 result["peak_mb"], None, result["baseline_mb"], None, unit="MB",
-                note=f"tăng thêm {result['peak_mb'] - result['baseline_mb']:.0f} MB so với sau khi khởi động Django",
+                note=f"+{result['peak_mb'] - result['baseline_mb']:.0f} MB over the process after Django set-up",
             )
         )  # fmt: skip
     flat = max(peaks) <= 1.5 * max(1.0, min(peaks)) + 20
-    rows.append(Row("Nhập: phần tăng thêm có phẳng theo cỡ tệp?", goal="phẳng (≤ 1,5× + 20 MB)", met=flat,
+    rows.append(Row("Import: is the increase flat in file size?", goal="flat (≤ 1.5× + 20 MB)", met=flat,
                     note=" / ".join(f"{peak:.0f} MB" for peak in peaks)))  # fmt: skip
-    rows.append(Row("Lập báo cáo năm: bộ nhớ đỉnh", note="chưa có (báo cáo năm chưa được xây dựng)"))
+    rows.append(Row("Annual report: peak memory", note="not yet available (annual report not built)"))
     return rows
 
 
@@ -297,11 +303,11 @@ def _report_available(ctx: Context) -> str | None:
     from django.apps import apps
 
     if not apps.is_installed("khuyencong.reports"):
-        return "chưa có (báo cáo năm toàn quốc Excel/PDF chưa được xây dựng: khuyencong/reports chưa có)"
-    return "chưa có (khuyencong/reports đã có nhưng kịch bản B5 chưa được nối vào benchmarks/scenarios.py)"
+        return "not yet available (national annual report in Excel/PDF not built: no khuyencong/reports)"
+    return "not yet available (khuyencong/reports exists but B5 is not wired into benchmarks/scenarios.py yet)"
 
 
-@scenario("B5", "Báo cáo năm toàn quốc (Excel và PDF)", "≤ 10 giây", available=_report_available)
+@scenario("B5", "National annual report (Excel and PDF)", "≤ 10 s", available=_report_available)
 def b5_report(ctx: Context) -> list[Row]:
     return []
 
@@ -358,11 +364,11 @@ def _lua_list(items) -> str:
 
 
 def _wrk_available(ctx: Context) -> str | None:
-    return None if shutil.which("wrk") else "chưa đo (thiếu wrk: make bench cài gói Debian wrk)"
+    return None if shutil.which("wrk") else "not measured (wrk missing: make bench installs the Debian package)"
 
 
 @scenario(
-    "B6", "Tải hỗn hợp qua HTTP, nhiều người dùng đồng thời (wrk, 2 nhân)", "≥ 150 yêu cầu/giây, 0 lỗi",
+    "B6", "Mixed workload over HTTP, many concurrent users (wrk, 2 cores)", "≥ 150 requests/s, 0 errors",
     available=_wrk_available,
 )  # fmt: skip
 def b6_load(ctx: Context) -> list[Row]:
@@ -382,13 +388,13 @@ def b6_load(ctx: Context) -> list[Row]:
     errors = sum(result[key] for key in ("connect", "read", "write", "timeout", "status"))
     rate = result["requests"] / result["seconds"]
     note = (
-        f"{connections} kết nối, {result['seconds']:.0f} giây, {result['requests']} yêu cầu, "
-        f"{len(entries)} đường dẫn (2 vai trò); lỗi: {errors}; p99 {result['p99']:.0f} ms"
+        f"{connections} connections, {result['seconds']:.0f} s, {result['requests']} requests, "
+        f"{len(entries)} URLs (2 personas); errors: {errors}; p99 {result['p99']:.0f} ms"
     )
     return [
-        Row("Thông lượng (yêu cầu/giây)", rate, None, unit="yêu cầu/giây", goal="≥ 150 yêu cầu/giây, 0 lỗi",
+        Row("Throughput (requests/s)", rate, None, unit="requests/s", goal="≥ 150 requests/s, 0 errors",
             met=rate >= 150 and errors == 0, note=note),
-        Row("Độ trễ dưới tải", result["p50"], result["p95"], note="đo bởi wrk"),
+        Row("Latency under load", result["p50"], result["p95"], note="measured by wrk"),
     ]  # fmt: skip
 
 
