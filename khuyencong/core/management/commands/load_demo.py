@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one demo account per role (random passwords printed once) and sample records.
+"""Demo data for `make run`: sample establishments and projects made through the services, and one demo
+account per role (random passwords printed once).
 
 Idempotent: a second run creates nothing new and prints no password again (use --reset-passwords to issue
 new ones for the demo accounts).
@@ -11,7 +12,9 @@ from django.db import transaction
 
 from khuyencong.accounts.bootstrap import system_password_reset, system_user_create
 from khuyencong.accounts.roles import Role
-from khuyencong.core.demo import demo_establishment_for_accounts
+from khuyencong.programmes.demo import load_programmes_demo
+from khuyencong.registry.demo import load_demo_establishments
+from khuyencong.registry.models import Establishment
 
 # (username, full name, role, agency code); the establishment account is tied to a demo establishment.
 DEMO_ACCOUNTS = [
@@ -27,6 +30,8 @@ DEMO_ACCOUNTS = [
     ("kiemtra", "Đặng Thị Kiểm Tra (Cục, chỉ đọc)", Role.AUDITOR, "CUC"),
 ]
 ESTABLISHMENT_ACCOUNT = ("coso", "Ngô Văn Cơ Sở (đại diện cơ sở)", Role.ESTABLISHMENT_REP)
+# The establishment the demo representative speaks for (one of the registry's demo establishments).
+ESTABLISHMENT_OF_ACCOUNT = "Hợp tác xã Mây tre đan Phú Nghĩa"
 
 
 class Command(BaseCommand):
@@ -36,8 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--reset-passwords", action="store_true", help="Cấp mật khẩu mới cho tài khoản mẫu.")
 
     def handle(self, *args, reset_passwords: bool = False, **options):
+        created_establishments = load_demo_establishments()
+        load_programmes_demo()
+        if created_establishments:
+            self.stdout.write(f"Đã tạo {created_establishments} cơ sở CNNT mẫu và các đề án mẫu.")
         with transaction.atomic():
-            establishment = demo_establishment_for_accounts()
+            establishment = Establishment.objects.get(name=ESTABLISHMENT_OF_ACCOUNT)
             created: list[tuple[str, str, str, str]] = []
             existing: list[str] = []
             accounts = [(*row, None) for row in DEMO_ACCOUNTS] + [(*ESTABLISHMENT_ACCOUNT, None, establishment)]
