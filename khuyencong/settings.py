@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "khuyencong.jobs",
     "khuyencong.registry",
     "khuyencong.programmes",
+    "khuyencong.indicators",
     "khuyencong.imports",
     "khuyencong.synthetic",
 ]

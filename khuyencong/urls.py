@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from khuyencong.api.urls import api
+from khuyencong.indicators import urls as indicator_urls
 from khuyencong.programmes import urls as programme_urls
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("ke-hoach/", include(programme_urls.plan_patterns)),
     path("chuong-trinh/", include(programme_urls.programme_patterns)),
     path("viec-cua-toi/", include(programme_urls.inbox_patterns)),
+    path("bang-dieu-khien/", include(indicator_urls.dashboard_patterns)),
+    path("chi-tieu/", include(indicator_urls.indicator_patterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -255,3 +255,37 @@ def access_import_batch(user, batch_id):
     if not can(user, "import.run"):
         raise PermissionDenied("Bạn không có quyền nhập dữ liệu.")
     return batch
+
+
+# --- Indicators and dashboards (khuyencong/indicators) ---------------------------------------------------------
+
+
+def access_manual_report(user, report_id, *, write: bool = False):
+    """A province's indicator report: its province's staff and national scope; never establishments."""
+    from khuyencong.indicators.models import ManualReport
+
+    return load_scoped(
+        user,
+        ManualReport.objects.select_related("province", "created_by", "submitted_by", "approved_by"),
+        report_id,
+        province="province_id",
+        establishment=None,
+        write=write,
+        capability="indicators.enter",
+    )
+
+
+def access_dashboard_province(user, province_id):
+    """Today's province whose dashboard the user opens: national scope any, a province's staff their own only."""
+    from khuyencong.geo.models import Unit, UnitLevel
+
+    if not can(user, "indicators.view"):
+        raise PermissionDenied("Bạn không có quyền xem bảng điều khiển.")
+    found = (
+        Unit.objects.filter(pk=province_id, level=UnitLevel.PROVINCE, valid_to__isnull=True).first()
+        if str(province_id).isdigit()
+        else None
+    )
+    if found is None or not user_scope(user).covers_province(found.pk):
+        raise NotFound("Không tìm thấy tỉnh.")
+    return found

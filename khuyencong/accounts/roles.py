@@ -46,6 +46,12 @@ CAPABILITIES: dict[str, str] = {
     "plan.manage": "Lập kế hoạch khuyến công năm, phân bổ kinh phí",
     "plan.approve": "Phê duyệt kế hoạch khuyến công năm",
     "programme.manage": "Quản lý chương trình khuyến công và mục tiêu",
+    # Indicators, targets, provincial reports and dashboards (indicators/services.py says which body acts).
+    "indicators.view": "Xem bảng điều khiển, chỉ tiêu, mục tiêu và số liệu chỉ tiêu trong phạm vi",
+    "indicators.enter": "Nhập số liệu chỉ tiêu của tỉnh theo kỳ báo cáo",
+    "indicators.submit": "Gửi số liệu chỉ tiêu của tỉnh lên Cục (lãnh đạo Sở)",
+    "indicators.approve": "Duyệt (khóa kỳ) hoặc trả lại số liệu chỉ tiêu các tỉnh gửi",
+    "indicators.unlock": "Mở khóa kỳ báo cáo đã duyệt để sửa (ghi rõ lý do)",
 }
 
 _READ = {"data.view"}
@@ -78,7 +84,18 @@ _PROGRAMME_WORK = {
         "plan.approve", "programme.manage",
     },
 }  # fmt: skip
-for _role, _extra in _PROGRAMME_WORK.items():
+# Indicators: every administration sees the dashboards of its scope; provinces enter and submit their reports,
+# the Cục approves them.
+_INDICATOR_WORK = {
+    Role.CENTRAL_OFFICER: {"indicators.view"},
+    Role.CENTRAL_LEADER: {"indicators.view", "indicators.approve", "indicators.unlock"},
+    Role.PROVINCE_OFFICER: {"indicators.view", "indicators.enter"},
+    Role.PROVINCE_LEADER: {"indicators.view", "indicators.submit"},
+    Role.CENTRE_OFFICER: {"indicators.view", "indicators.enter"},
+    Role.COMMUNE_COLLABORATOR: {"indicators.view"},
+    Role.AUDITOR: {"indicators.view"},
+}
+for _role, _extra in (*_PROGRAMME_WORK.items(), *_INDICATOR_WORK.items()):
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _extra
 
 # The system administrator holds every capability (within its scope), so that it can grant any role there;

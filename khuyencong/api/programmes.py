@@ -15,8 +15,10 @@ from khuyencong.accounts.access import access_establishment, access_plan, access
 from khuyencong.accounts.models import Agency
 from khuyencong.core.errors import NotFound, ValidationFailed
 from khuyencong.geo.models import Unit
+from khuyencong.indicators.models import Indicator
+from khuyencong.indicators.selectors import programme_progress
 from khuyencong.programmes import selectors, services, workflow
-from khuyencong.programmes.models import ContentItem, FundingSource, MoneyMovement, OutputIndicator, Programme
+from khuyencong.programmes.models import ContentItem, FundingSource, MoneyMovement, Programme
 
 programmes_router = Router(tags=["Chương trình khuyến công"])
 plans_router = Router(tags=["Kế hoạch khuyến công năm"])
@@ -89,7 +91,7 @@ def get_programme(request, programme_id: int):
             achieved=row["achieved"],
             note=row["target"].note,
         )  # fmt: skip
-        for row in selectors.programme_progress(request.user, programme)
+        for row in programme_progress(request.user, programme)
     ]
     return ProgrammeDetailOut(**ProgrammeOut.model_validate(programme).model_dump(), targets=targets)
 
@@ -489,7 +491,7 @@ class OutputsIn(Schema):
 
 @projects_router.put("/{project_id}/outputs", response=ProjectDetailOut, summary="Sản phẩm đầu ra kế hoạch")
 def set_outputs(request, project_id: int, payload: OutputsIn):
-    ids = dict(OutputIndicator.objects.filter(code__in=payload.outputs).values_list("code", "pk"))
+    ids = dict(Indicator.objects.filter(code__in=payload.outputs).values_list("code", "pk"))
     unknown = set(payload.outputs) - set(ids)
     if unknown:
         raise ValidationFailed("Có mã chỉ tiêu không hợp lệ.", details={"outputs": sorted(unknown)})
@@ -590,7 +592,7 @@ class TransitionIn(Schema):
 @projects_router.post("/{project_id}/transitions", response=ProjectDetailOut, summary="Chuyển bước đề án")
 def project_transition(request, project_id: int, payload: TransitionIn):
     data = payload.model_dump(exclude={"action", "version", "note", "override_reason"})
-    codes = dict(OutputIndicator.objects.filter(code__in=payload.actual_outputs).values_list("code", "pk"))
+    codes = dict(Indicator.objects.filter(code__in=payload.actual_outputs).values_list("code", "pk"))
     data["actual_outputs"] = {codes[code]: value for code, value in payload.actual_outputs.items() if code in codes}
     services.project_transition(
         actor=request.user, project_id=project_id, action=payload.action, version=payload.version, data=data,

@@ -22,6 +22,7 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("Trang chủ", "core:home", None, "house"),
+    NavEntry("Bảng điều khiển", "dashboards:national", "indicators.view", "speedometer2"),
     NavEntry("Cơ sở CNNT", "registry:list", "data.view", "shop"),
     NavEntry("Nhập dữ liệu", "imports:list", "import.run", "file-earmark-arrow-up"),
     NavEntry("Đơn vị hành chính", "geo:index", None, "geo-alt"),
@@ -29,6 +30,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Đề án", "projects:list", "data.view", "folder2-open"),
     NavEntry("Kế hoạch", "plans:list", "data.view", "calendar3"),
     NavEntry("Chương trình", "programmes:list", "data.view", "bullseye"),
+    NavEntry("Chỉ tiêu", "indicators:catalogue", "indicators.view", "graph-up-arrow"),
     NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
     NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
 ]

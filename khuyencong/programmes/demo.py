@@ -19,13 +19,13 @@ from khuyencong.accounts.bootstrap import system_user_create
 from khuyencong.accounts.models import Agency, User
 from khuyencong.accounts.roles import Role
 from khuyencong.geo.models import Unit
+from khuyencong.indicators.models import Indicator
 from khuyencong.programmes import services
 from khuyencong.programmes.models import (
     AnnualPlan,
     AppraisalCriterion,
     ContentItem,
     FundingSource,
-    OutputIndicator,
     PlanStatus,
     Programme,
     Project,
@@ -200,7 +200,7 @@ def _draft(staff: Staff, demo: DemoProject) -> Project:
     items = {i.code: i.pk for i in ContentItem.objects.all()}
     lines = [{"source": sources[s], "content_item": items[i], "amount": a} for s, i, a in demo.budget]
     project = services.project_budget_set(actor=officer, project_id=project.pk, version=project.version, lines=lines)
-    indicator = OutputIndicator.objects.get(code=demo.indicator[0])
+    indicator = Indicator.objects.get(code=demo.indicator[0])
     project = services.project_outputs_set(
         actor=officer, project_id=project.pk, version=project.version, outputs={indicator.pk: demo.indicator[1]}
     )

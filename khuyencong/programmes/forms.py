@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.money import parse_vnd
+from khuyencong.indicators.models import Indicator, IndicatorSource
 from khuyencong.programmes import workflow
 from khuyencong.programmes.models import (
     AppraisalCriterion,
@@ -18,7 +19,6 @@ from khuyencong.programmes.models import (
     FundingSource,
     InspectionConclusion,
     MovementKind,
-    OutputIndicator,
     Programme,
     ProgrammeLevel,
     ProjectKind,
@@ -191,7 +191,7 @@ class OutputsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for indicator in OutputIndicator.objects.filter(is_active=True):
+        for indicator in Indicator.objects.filter(is_active=True, source=IndicatorSource.OUTPUTS):
             self.fields[f"ind_{indicator.pk}"] = forms.DecimalField(
                 localize=True,
                 label=f"{indicator.name} ({indicator.unit})",
@@ -452,7 +452,7 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class TargetForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=OutputIndicator.objects.all())
+    indicator = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=Indicator.objects.all())
     target_value = forms.DecimalField(localize=True, label=_("Mục tiêu (để trống để bỏ)"), required=False, min_value=0)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
@@ -521,8 +521,11 @@ REFERENCE_KINDS = {
         ["text", "valid_from", "valid_to"],
     ),
     "chi-tieu": (
-        OutputIndicator, _("Chỉ tiêu đầu ra"),
-        _model_form(OutputIndicator, ["code", "name", "unit", "description", "sort_order", "is_active"]),
-        ["name", "unit", "is_active"],
+        Indicator, _("Chỉ tiêu (đầu ra, kết quả)"),
+        _model_form(Indicator, [
+            "code", "name", "name_en", "unit", "kind", "source", "aggregation", "period_kind", "by_sex",
+            "by_ethnic_minority", "max_value", "description", "citation", "sort_order", "is_active",
+        ]),
+        ["name", "unit", "kind", "source", "is_active"],
     ),
 }  # fmt: skip

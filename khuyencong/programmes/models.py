@@ -45,25 +45,6 @@ def _valid_range(name: str) -> models.CheckConstraint:
 # --- Reference data ------------------------------------------------------------------------------------
 
 
-class OutputIndicator(models.Model):
-    """Output indicators of the programmes (the indicators app will take this table over)."""
-
-    code = models.SlugField(_("Mã chỉ tiêu"), max_length=40, unique=True)
-    name = models.CharField(_("Tên chỉ tiêu"), max_length=255)
-    unit = models.CharField(_("Đơn vị tính"), max_length=40)
-    description = models.TextField(_("Mô tả"), blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("Thứ tự"), default=0)
-    is_active = models.BooleanField(_("Đang dùng"), default=True)
-
-    class Meta:
-        verbose_name = _("Chỉ tiêu đầu ra")
-        verbose_name_plural = _("Chỉ tiêu đầu ra")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.unit})"
-
-
 class ContentGroup(Dated):
     """A group of khuyến công activities (NĐ 45/2012 Art. 4, with the NĐ 235/2025 additions)."""
 
@@ -86,7 +67,7 @@ class ContentItem(Dated):
     group = models.ForeignKey(ContentGroup, verbose_name=_("Nhóm"), on_delete=models.PROTECT, related_name="items")
     name = models.CharField(_("Tên nội dung"), max_length=300)
     indicator = models.ForeignKey(
-        OutputIndicator,
+        "indicators.Indicator",
         verbose_name=_("Chỉ tiêu đầu ra chính"),
         null=True,
         blank=True,
@@ -327,26 +308,6 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ProgrammeTarget(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
-    indicator = models.ForeignKey(
-        OutputIndicator, verbose_name=_("Chỉ tiêu"), on_delete=models.PROTECT, related_name="+"
-    )
-    target_value = models.DecimalField(_("Mục tiêu"), max_digits=14, decimal_places=2, null=True, blank=True)
-    note = models.CharField(_("Ghi chú"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("Mục tiêu của chương trình")
-        verbose_name_plural = _("Mục tiêu của chương trình")
-        ordering = ["programme", "indicator__sort_order"]
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "indicator"], name="programmes_target_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator}: {self.target_value}"
 
 
 class ProjectKind(models.TextChoices):
@@ -647,7 +608,7 @@ class ProjectBeneficiary(models.Model):
 class ProjectOutput(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs")
     indicator = models.ForeignKey(
-        OutputIndicator, verbose_name=_("Chỉ tiêu"), on_delete=models.PROTECT, related_name="+"
+        "indicators.Indicator", verbose_name=_("Chỉ tiêu"), on_delete=models.PROTECT, related_name="+"
     )
     planned_value = models.DecimalField(_("Kế hoạch"), max_digits=14, decimal_places=2)
     actual_value = models.DecimalField(

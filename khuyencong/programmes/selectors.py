@@ -45,7 +45,6 @@ from khuyencong.programmes.models import (
     Project,
     ProjectBeneficiary,
     ProjectKind,
-    ProjectOutput,
     ProjectStatus,
 )
 from khuyencong.programmes.money import Totals, totals_by_source
@@ -322,24 +321,6 @@ def may_manage_programme(user, programme: Programme) -> bool:
         and programme.province_id is not None
         and scope.province_id == programme.province_id
     )
-
-
-def programme_progress(user, programme: Programme) -> list[dict]:
-    """Each target of the programme with what accepted projects the user can see achieved (never typed twice)."""
-    achieved = dict(
-        ProjectOutput.objects.filter(
-            project__in=projects_visible_to(user)
-            .filter(programme=programme, status__in=(S.ACCEPTED, S.SETTLED, S.CLOSED))
-            .values("pk")
-        )
-        .values("indicator_id")
-        .annotate(total=Sum("actual_value"))
-        .values_list("indicator_id", "total")
-    )
-    return [
-        {"target": target, "achieved": achieved.get(target.indicator_id) or 0}
-        for target in programme.targets.select_related("indicator")
-    ]
 
 
 # --- Plans ---------------------------------------------------------------------------------------------------

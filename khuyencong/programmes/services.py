@@ -30,6 +30,8 @@ from khuyencong.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from khuyencong.core.vietnamese import fold_vi, nfc
 from khuyencong.geo.models import Unit, UnitLevel
 from khuyencong.geo.selectors import current_province_of
+from khuyencong.indicators.analytics import analytics_refresh_project
+from khuyencong.indicators.models import Indicator, IndicatorSource
 from khuyencong.programmes import checks, workflow
 from khuyencong.programmes.models import (
     Adjustment,
@@ -51,12 +53,10 @@ from khuyencong.programmes.models import (
     MovementKind,
     MovementStatus,
     Notification,
-    OutputIndicator,
     PlanAllocation,
     PlanStatus,
     Programme,
     ProgrammeLevel,
-    ProgrammeTarget,
     ProgressReport,
     Project,
     ProjectBeneficiary,
@@ -389,6 +389,7 @@ def project_create(*, actor, data: dict) -> Project:
                     obj=project,
                     after={**snapshot(project), **_relations_snapshot(project)},
                 )
+                analytics_refresh_project(project.pk)
                 return project
         except IntegrityError:  # two drafts took the same number at once: take the next one
             if attempt == 4:
@@ -418,6 +419,7 @@ def project_update(*, actor, project_id: int, version, data: dict) -> Project:
             before=before,
             after={**snapshot(project), **_relations_snapshot(project)},
         )
+        analytics_refresh_project(project.pk)
     return project
 
 
@@ -491,7 +493,7 @@ def project_outputs_set(*, actor, project_id: int, version, outputs: dict) -> Pr
         _require(actor, "project.draft", workflow.IMPLEMENTER, project, _("ghi sản phẩm đầu ra"))
         _stale(project, version)
         _editable(project)
-        indicators = OutputIndicator.objects.in_bulk([int(key) for key in outputs])
+        indicators = Indicator.objects.filter(source=IndicatorSource.OUTPUTS).in_bulk([int(key) for key in outputs])
         errors, rows = [], []
         for key, value in outputs.items():
             indicator = indicators.get(int(key))
@@ -670,6 +672,7 @@ def project_beneficiary_add(
             if conflicts
             else "",
         )
+        analytics_refresh_project(project.pk)
     return row, conflicts
 
 
@@ -1071,6 +1074,7 @@ def _transition_locked(
     audit_record(
         actor=actor, action=f"project.{entry.action}", obj=project, before=before, after=snapshot(project), note=text
     )
+    analytics_refresh_project(project.pk)
     _notify_next(
         project,
         actor,
@@ -1240,6 +1244,7 @@ def money_decide(*, actor, movement_id: int, approve: bool, note: str = "", over
             after=snapshot(movement),
             note=_text(note),
         )
+        analytics_refresh_project(project.pk)
         notify(
             [movement.entered_by],
             message=_("Đề án %(code)s: %(kind)s %(amount)s đã %(result)s.")
@@ -1398,6 +1403,7 @@ def adjustment_decide(
             after={**snapshot(project), "budget": _budget_snapshot(project), "adjustment": adjustment.pk},
             note=_text(note),
         )
+        analytics_refresh_project(project.pk)
         notify(
             [adjustment.requested_by],
             message=_("Đề án %(code)s: đề nghị điều chỉnh %(result)s.")
@@ -1644,37 +1650,6 @@ def programme_save(*, actor, data: dict, programme_id: int | None = None) -> Pro
             after=snapshot(programme), province_id=programme.province_id,
         )  # fmt: skip
     return programme
-
-
-def programme_target_set(
-    *, actor, programme_id: int, indicator_id: int, target_value, note: str = ""
-) -> ProgrammeTarget | None:
-    """Set (or, with an empty value, remove) one target of a programme."""
-    with transaction.atomic():
-        programme = access_programme(actor, programme_id, write=True)
-        if not may_manage_programme(actor, programme):
-            raise PermissionDenied(_("Bạn không có quyền quản lý chương trình này."))
-        indicator = OutputIndicator.objects.filter(pk=indicator_id).first()
-        if indicator is None:
-            raise ValidationFailed(_("Chỉ tiêu không hợp lệ."), details={"indicator": [_("Không hợp lệ.")]})
-        target = ProgrammeTarget.objects.filter(programme=programme, indicator=indicator).first()
-        before = snapshot(target) if target else None
-        if target_value in (None, ""):
-            if target:
-                target.delete()
-            audit_record(actor=actor, action="programme.target_remove", obj=programme, before=before)
-            return None
-        try:
-            value = Decimal(str(target_value))
-        except (InvalidOperation, ValueError):
-            value = Decimal(-1)
-        if value < 0:
-            raise ValidationFailed(_("Mục tiêu phải là số không âm."), details={"target_value": [_("Không hợp lệ.")]})
-        target = target or ProgrammeTarget(programme=programme, indicator=indicator)
-        target.target_value, target.note = value, _text(note)
-        target.save()
-        audit_record(actor=actor, action="programme.target_set", obj=programme, before=before, after=snapshot(target))
-    return target
 
 
 def _full_clean(obj) -> None:

@@ -27,6 +27,8 @@ from khuyencong.core.errors import DomainError, PermissionDenied
 from khuyencong.core.forms import apply_domain_error
 from khuyencong.core.pagination import paginate
 from khuyencong.geo.models import Unit, UnitLevel
+from khuyencong.indicators import selectors as indicator_selectors
+from khuyencong.indicators import services as indicator_services
 from khuyencong.programmes import forms as pf
 from khuyencong.programmes import selectors, services, workflow
 from khuyencong.programmes.checks import double_funding_conflicts
@@ -971,7 +973,7 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
         "programmes/programme_detail.html",
         {
             "programme": programme,
-            "targets": selectors.programme_progress(request.user, programme),
+            "targets": indicator_selectors.programme_progress(request.user, programme),
             "manage": manage,
             "target_form": pf.TargetForm() if manage else None,
             "breadcrumbs": _programme_crumbs((programme.name, None)),
@@ -1011,7 +1013,7 @@ def programme_target(request: HttpRequest, programme_id: int) -> HttpResponse:
     form = pf.TargetForm(request.POST)
     if form.is_valid():
         try:
-            services.programme_target_set(
+            indicator_services.target_set(
                 actor=request.user,
                 programme_id=programme.pk,
                 indicator_id=form.cleaned_data["indicator"].pk,

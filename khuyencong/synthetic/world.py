@@ -10,7 +10,8 @@ from khuyencong.accounts.models import Agency
 from khuyencong.core.vietnamese import fold_vi
 from khuyencong.geo.models import IndustryCode, Unit, UnitLevel, UnitSuccession
 from khuyencong.geo.selectors import roll_up_many
-from khuyencong.programmes.models import ContentItem, FundingSource, OutputIndicator, RuleSet, SupportRule
+from khuyencong.indicators.models import Indicator
+from khuyencong.programmes.models import ContentItem, FundingSource, RuleSet, SupportRule
 from khuyencong.registry.models import Establishment
 from khuyencong.synthetic.scales import REFERENCE_DATE, Scale
 
@@ -24,7 +25,7 @@ class World:
     origin: dict[int, int]  # current commune id → the legacy province most of it came from
     industries: dict[str, IndustryCode]  # VSIC level-2 code → code row
     items: dict[str, ContentItem]
-    indicators: dict[str, OutputIndicator]
+    indicators: dict[str, Indicator]
     sources: dict[str, FundingSource]
     agencies: dict[str, Agency]
     advance_rules: dict[int, tuple]  # content item id → (advance %, after progress %) of the 2014 sample norms
@@ -97,7 +98,7 @@ def load_world(scale: Scale) -> World:
         origin=origin,
         industries={i.code: i for i in IndustryCode.objects.filter(version="2018", level=2).select_related("parent")},
         items={i.code: i for i in ContentItem.objects.select_related("indicator")},
-        indicators={i.code: i for i in OutputIndicator.objects.all()},
+        indicators={i.code: i for i in Indicator.objects.all()},
         sources={s.code: s for s in FundingSource.objects.all()},
         agencies={a.code: a for a in Agency.objects.select_related("jurisdiction")},
         advance_rules=advance_rules,

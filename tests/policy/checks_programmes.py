@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from khuyencong.accounts.models import Agency
 from khuyencong.core.vietnamese import fold_vi
+from khuyencong.indicators.models import Indicator
 from khuyencong.programmes.models import (
     Adjustment,
     AnnualPlan,
@@ -23,7 +24,6 @@ from khuyencong.programmes.models import (
     FundingSource,
     MoneyMovement,
     Notification,
-    OutputIndicator,
     PlanAllocation,
     Programme,
     Project,
@@ -61,7 +61,7 @@ def build(world) -> None:
         counterpart=225 * M,
     )  # fmt: skip
     ProjectOutput.objects.create(
-        project=project, indicator=OutputIndicator.objects.get(code="may_moc_thiet_bi"), planned_value=2
+        project=project, indicator=Indicator.objects.get(code="may_moc_thiet_bi"), planned_value=2
     )
     world.document = ProjectDocument.objects.create(
         project=project, doc_type="proposal", title="Thuyết minh", original_name="thuyet-minh.pdf", size=9,
@@ -95,7 +95,7 @@ def _complete_draft(world, programme, machinery, kcqg) -> Project:
     draft.content_items.add(machinery)
     BudgetLine.objects.create(project=draft, source=kcqg, content_item=machinery, amount=300 * M)
     ProjectOutput.objects.create(
-        project=draft, indicator=OutputIndicator.objects.get(code="may_moc_thiet_bi"), planned_value=2
+        project=draft, indicator=Indicator.objects.get(code="may_moc_thiet_bi"), planned_value=2
     )
     ProjectBeneficiary.objects.create(
         project=draft, establishment=world.establishment_a, content_item=machinery, planned_support=100 * M,

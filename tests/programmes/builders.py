@@ -16,6 +16,7 @@ from django.utils import timezone
 from khuyencong.accounts.models import AgencyKind
 from khuyencong.accounts.roles import Role
 from khuyencong.core.vietnamese import fold_vi
+from khuyencong.indicators.models import Indicator
 from khuyencong.programmes import services, workflow
 from khuyencong.programmes.models import (
     AnnualPlan,
@@ -24,7 +25,6 @@ from khuyencong.programmes.models import (
     DocumentType,
     FundingSource,
     MovementKind,
-    OutputIndicator,
     PlanStatus,
     Programme,
     Project,
@@ -78,7 +78,7 @@ def build_world() -> SimpleNamespace:
     world.DOIUNG = FundingSource.objects.get(code="DOIUNG")
     world.machinery = ContentItem.objects.get(code="may_moc_tien_tien")
     world.demo_model = ContentItem.objects.get(code="mo_hinh_trinh_dien")
-    world.machines = OutputIndicator.objects.get(code="may_moc_thiet_bi")
+    world.machines = Indicator.objects.get(code="may_moc_thiet_bi")
     return world
 
 

@@ -1,0 +1,217 @@
+"""The analytics fact table (`Fact`): what the dashboards read, kept equal to the records it summarises.
+
+One function computes the rows of a set of projects (`_project_facts`) and one those of a set of reports
+(`_report_facts`). The services that change what the rows summarise call `analytics_refresh_project(id)` or
+`analytics_refresh_report(id)` inside their own transaction (while they hold the row lock), which deletes and
+recomputes that project's or report's rows; `rebuild_analytics()` recomputes every row with the same functions,
+so a rebuild gives exactly the rows the services maintained (`analytics_differences()` checks it).
+
+What the rows say (docs/dashboards.md):
+
+- `project`: one row per project and content item (one row with no content when it has none), any status.
+- `planned`: one row per budget line of a project whose budget is approved (`workflow.APPROVED_STATES`).
+- `advanced` / `paid` / `refunded` / `settled`: the approved money movements of a project, summed per source.
+- `supported`: one row per beneficiary row of an approved project (amount: planned state support; commune: the
+  establishment's current commune).
+- `output_planned` / `output_actual`: planned outputs of approved projects; actual outputs of accepted projects
+  (accepted, settled, closed), for indicators whose source is project outputs.
+- `manual`: the values of approved provincial reports.
+
+Project rows carry the project's plan year, programme, kind, status, current province and the province as it
+was recorded (`legacy_province`: the pre-2025 province, else the current one).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.db.models import Sum
+
+from khuyencong.indicators.models import Fact, IndicatorSource, ManualValue, Measure, ReportStatus
+from khuyencong.programmes.models import (
+    BudgetLine,
+    MoneyMovement,
+    MovementKind,
+    MovementStatus,
+    Project,
+    ProjectBeneficiary,
+    ProjectOutput,
+    ProjectStatus,
+)
+from khuyencong.programmes.workflow import APPROVED_STATES
+
+S = ProjectStatus
+# Projects whose outputs have been accepted: their actual outputs count as achieved.
+ACHIEVED_STATES = frozenset({S.ACCEPTED, S.SETTLED, S.CLOSED})
+MOVEMENT_MEASURES = {
+    MovementKind.ADVANCE: Measure.ADVANCED,
+    MovementKind.PAYMENT: Measure.PAID,
+    MovementKind.REFUND: Measure.REFUNDED,
+    MovementKind.SETTLEMENT: Measure.SETTLED,
+}
+MONEY_MEASURES = (Measure.PLANNED, Measure.ADVANCED, Measure.PAID, Measure.REFUNDED, Measure.SETTLED)
+REBUILD_CHUNK = 2000
+# Every column but the id: what two versions of the table are compared on.
+FACT_COLUMNS = tuple(field.attname for field in Fact._meta.concrete_fields if not field.primary_key)
+
+
+def _require_transaction() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("Analytics rows must be refreshed inside the transaction of the change they follow.")
+
+
+def _project_facts(project_ids: Iterable[int]) -> list[Fact]:
+    """The fact rows of these projects, from their current records (about six queries whatever their number)."""
+    ids = list(project_ids)
+    projects = {
+        row[0]: row
+        for row in Project.objects.filter(pk__in=ids).values_list(
+            "pk", "programme_id", "province_id", "legacy_province_id", "year", "status", "kind"
+        )
+    }
+    facts: list[Fact] = []
+
+    def add(project_id: int, measure: str, **values) -> None:
+        _, programme, province, legacy, year, status, kind = projects[project_id]
+        facts.append(
+            Fact(
+                measure=measure, programme_id=programme, project_id=project_id, province_id=province,
+                legacy_province_id=legacy or province, year=year, project_kind=kind, status=status, **values,
+            )
+        )  # fmt: skip
+
+    items: dict[int, list[int]] = defaultdict(list)
+    for project_id, item_id in Project.content_items.through.objects.filter(project_id__in=ids).values_list(
+        "project_id", "contentitem_id"
+    ):
+        items[project_id].append(item_id)
+    for project_id in projects:
+        for item_id in sorted(items[project_id]) or [None]:
+            add(project_id, Measure.PROJECT, content_item_id=item_id)
+
+    approved = [pk for pk, row in projects.items() if row[5] in APPROVED_STATES]
+    for project_id, source_id, item_id, amount in BudgetLine.objects.filter(project_id__in=approved).values_list(
+        "project_id", "source_id", "content_item_id", "amount"
+    ):
+        add(project_id, Measure.PLANNED, source_id=source_id, content_item_id=item_id, amount=amount)
+    for row in (
+        MoneyMovement.objects.filter(project_id__in=ids, status=MovementStatus.APPROVED)
+        .values("project_id", "source_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        add(row["project_id"], MOVEMENT_MEASURES[row["kind"]], source_id=row["source_id"], amount=int(row["total"]))
+    for project_id, establishment_id, commune_id, item_id, support in ProjectBeneficiary.objects.filter(
+        project_id__in=approved
+    ).values_list("project_id", "establishment_id", "establishment__commune_id", "content_item_id", "planned_support"):
+        add(
+            project_id, Measure.SUPPORTED, establishment_id=establishment_id, commune_id=commune_id,
+            content_item_id=item_id, amount=support,
+        )  # fmt: skip
+    for project_id, indicator_id, planned, actual in ProjectOutput.objects.filter(
+        project_id__in=approved, indicator__source=IndicatorSource.OUTPUTS
+    ).values_list("project_id", "indicator_id", "planned_value", "actual_value"):
+        add(project_id, Measure.OUTPUT_PLANNED, indicator_id=indicator_id, value=planned)
+        if actual is not None and projects[project_id][5] in ACHIEVED_STATES:
+            add(project_id, Measure.OUTPUT_ACTUAL, indicator_id=indicator_id, value=actual)
+    return facts
+
+
+def _report_facts(report_ids: Iterable[int]) -> list[Fact]:
+    """The fact rows of these reports: their values once the report is approved, none before."""
+    return [
+        Fact(
+            measure=Measure.MANUAL,
+            report_id=report_id,
+            indicator_id=indicator_id,
+            province_id=province_id,
+            legacy_province_id=province_id,
+            year=year,
+            half=half,
+            value=value,
+            value_female=female,
+            value_ethnic_minority=ethnic,
+        )  # fmt: skip
+        for report_id, province_id, year, half, indicator_id, value, female, ethnic in ManualValue.objects.filter(
+            report_id__in=list(report_ids), report__status=ReportStatus.APPROVED
+        ).values_list(
+            "report_id",
+            "report__province_id",
+            "report__year",
+            "report__half",
+            "indicator_id",
+            "value",
+            "value_female",
+            "value_ethnic_minority",
+        )  # fmt: skip
+    ]
+
+
+def analytics_refresh_project(project_id: int) -> None:
+    """Recompute one project's rows. Called by the programmes services that change a project, its budget,
+    beneficiaries, outputs or approved money, inside their transaction (the project row is locked there)."""
+    _require_transaction()
+    Fact.objects.filter(project_id=project_id).delete()
+    Fact.objects.bulk_create(_project_facts([project_id]))
+
+
+def analytics_refresh_report(report_id: int) -> None:
+    """Recompute one provincial report's rows (called by the report services inside their transaction)."""
+    _require_transaction()
+    Fact.objects.filter(report_id=report_id).delete()
+    Fact.objects.bulk_create(_report_facts([report_id]))
+
+
+def _all_facts(log: Callable[[str], None] | None = None) -> Iterable[list[Fact]]:
+    """Every row, project by project in chunks, then every report's."""
+    project_ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(project_ids), REBUILD_CHUNK):
+        yield _project_facts(project_ids[start : start + REBUILD_CHUNK])
+        if log:
+            log(f"  đề án: {min(start + REBUILD_CHUNK, len(project_ids))}/{len(project_ids)}")
+    from khuyencong.indicators.models import ManualReport
+
+    yield _report_facts(ManualReport.objects.filter(status=ReportStatus.APPROVED).values_list("pk", flat=True))
+
+
+def rebuild_analytics(*, log: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Empty the fact table and recompute every row in one transaction (readers see the old rows until it
+    commits). Returns the number of rows per measure."""
+    counts: dict[str, int] = defaultdict(int)
+    with transaction.atomic():
+        Fact.objects.all().delete()
+        for chunk in _all_facts(log):
+            Fact.objects.bulk_create(chunk, batch_size=5000)
+            for fact in chunk:
+                counts[fact.measure] += 1
+    return dict(sorted(counts.items()))
+
+
+def _row(fact: Fact) -> tuple:
+    return tuple(_normal(getattr(fact, name)) for name in FACT_COLUMNS)
+
+
+def _normal(value):
+    """Decimals compare by value (2 and 2.00 are the same figure whichever database returned them)."""
+    return value.normalize() if hasattr(value, "normalize") else value
+
+
+def fact_rows() -> list[tuple]:
+    """The stored rows, without ids, sorted: two tables are equal when these lists are."""
+    return sorted((tuple(_normal(value) for value in row) for row in Fact.objects.values_list(*FACT_COLUMNS)), key=repr)
+
+
+def analytics_differences(*, limit: int = 10) -> list[str]:
+    """How the stored rows differ from the rows the records give now (empty: the table is exact)."""
+    expected = sorted((_row(fact) for chunk in _all_facts() for fact in chunk), key=repr)
+    stored = fact_rows()
+    if expected == stored:
+        return []
+    missing = set(expected) - set(stored)
+    extra = set(stored) - set(expected)
+    found = [f"Số dòng: lưu {len(stored)}, đúng ra {len(expected)}."]
+    found += [f"Thiếu: {dict(zip(FACT_COLUMNS, row, strict=True))}" for row in sorted(missing, key=repr)[:limit]]
+    found += [f"Thừa: {dict(zip(FACT_COLUMNS, row, strict=True))}" for row in sorted(extra, key=repr)[:limit]]
+    return found
