@@ -118,6 +118,8 @@ def prepare(db: str, scale: str, seed: int, env: dict, *, drop, log, exists, smo
     """Migrate and generate unless the marker says this database already holds the dataset; returns the
     marker (with `reused`). A smoke run never reuses and leaves no marker."""
     marker = marker_path(db, f"smoke-{scale}" if smoke else scale, seed)
+    if not exists():
+        drop()  # creates an empty database (PostgreSQL) so that the migration state can be read
     wanted = migration_state(env)
     if marker.exists() and exists() and not smoke:
         data = json.loads(marker.read_text())

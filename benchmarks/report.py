@@ -75,6 +75,9 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
         "",
     ]
     for db, result in results.items():
+        if result.get("failed"):
+            lines += [f"## {db}", "", f"The run failed before measuring: `{result['failed'][-300:]}`", ""]
+            continue
         dataset = result.get("dataset", {})
         sizes = result.get("sizes", {})
         generated = (

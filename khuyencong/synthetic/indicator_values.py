@@ -57,17 +57,20 @@ def step_indicator_values(gen) -> dict:
         officer, leader = staff.officer[province.pk], staff.leader[province.pk]
         for year in YEARS:
             opened = dt.date(year + 1, 1, rng.randint(5, 25))
+            day_submitted, day_approved = rng.randint(3, 20), rng.randint(25, 45)
             with moment(at_office(opened)):
                 report = indicator_services.report_open(actor=officer, year=year, province_id=province.pk)
+                if report.status != "draft":  # already reported (the curated demo's): left as it is
+                    continue
                 values = {indicator.pk: _value(rng, indicator) for indicator in report_indicators(report)}
                 report = indicator_services.report_values_set(
                     actor=officer, report_id=report.pk, version=report.version, values=values
                 )
-            with moment(at_office(opened + dt.timedelta(days=rng.randint(3, 20)))):
+            with moment(at_office(opened + dt.timedelta(days=day_submitted))):
                 report = indicator_services.report_transition(
                     actor=leader, report_id=report.pk, action="submit", version=report.version
                 )
-            with moment(at_office(opened + dt.timedelta(days=rng.randint(25, 45)))):
+            with moment(at_office(opened + dt.timedelta(days=day_approved))):
                 indicator_services.report_transition(
                     actor=staff.central_leader, report_id=report.pk, action="approve", version=report.version
                 )

@@ -16,6 +16,7 @@ from khuyencong.programmes.models import (
     AppraisalCriterion,
     DocumentType,
     MoneyMovement,
+    PlanStatus,
     ProjectKind,
     ProjectStatus,
 )
@@ -43,18 +44,34 @@ DOCUMENTS = {
 
 def create_plans(world: World, staff: Staff, plans: list[PlanPlan], *, attach=None) -> dict[tuple, AnnualPlan]:
     """The approved annual plans, through the services on their dates (both writers use this). `attach(plan,
-    annual_plan)` is called before approval (the services writer adds its approved projects there)."""
+    annual_plan)` is called before approval (the services writer adds its approved projects there).
+
+    A plan that already exists (the curated demo's, in `make run`) is amended as people amend one: reopened,
+    its allocation raised by what the generated projects need, submitted and approved again."""
     result = {}
     sources = world.sources
     for plan in plans:
         national = plan.kind == ProjectKind.NATIONAL
         officer = staff.central_officer if national else staff.officer[plan.province.pk]
         approver = staff.central_leader if national else staff.committee[plan.province.pk]
+        source = sources["KCQG" if national else "KCDP"]
+        existing = AnnualPlan.objects.filter(kind=plan.kind, year=plan.year, province=plan.province).first()
         with moment(at_office(plan.created_on)):
-            annual = programme_services.plan_create(actor=officer, kind=plan.kind, year=plan.year, title=plan.title)
-            source = sources["KCQG" if national else "KCDP"]
+            if existing is None:
+                annual = programme_services.plan_create(actor=officer, kind=plan.kind, year=plan.year, title=plan.title)
+                amounts = {source.pk: plan.allocation()}
+            else:
+                annual = existing
+                if annual.status != PlanStatus.DRAFT:
+                    annual = programme_services.plan_transition(
+                        actor=approver, plan_id=annual.pk, version=annual.version,
+                        action="reopen" if annual.status == PlanStatus.APPROVED else "return",
+                        data={"reason": "Bổ sung các đề án được phê duyệt (dữ liệu sinh)."},
+                    )  # fmt: skip
+                amounts = dict(annual.allocations.values_list("source_id", "amount"))
+                amounts[source.pk] = amounts.get(source.pk, 0) + plan.allocation()
             annual = programme_services.plan_allocations_set(
-                actor=officer, plan_id=annual.pk, version=annual.version, amounts={source.pk: plan.allocation()}
+                actor=officer, plan_id=annual.pk, version=annual.version, amounts=amounts
             )
         if attach is not None:
             attach(plan, annual)
