@@ -106,8 +106,9 @@ def target_set(
         value = _decimal(target_value, "target_value", _("Mục tiêu"))
         province = current_province_of(unit) if unit is not None else None
         target = (
-            Target.objects.select_for_update()
+            Target.objects.select_for_update(of=("self",))
             .filter(programme=programme, indicator=indicator, unit=unit, year=year)
+            .order_by("pk")
             .first()
         )
         before = snapshot(target) if target else None
@@ -172,7 +173,7 @@ def report_open(*, actor, year: int, half: int = Half.YEAR, province_id: int | N
 
 def _lock_report(actor, report_id, version) -> ManualReport:
     report = access_manual_report(actor, report_id)
-    report = ManualReport.objects.select_for_update().select_related("province").get(pk=report.pk)
+    report = ManualReport.objects.select_for_update(of=("self",)).select_related("province").get(pk=report.pk)
     if version is None or str(version) != str(report.version):
         raise Conflict(
             _(
