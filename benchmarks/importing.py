@@ -114,8 +114,30 @@ def parse(path: Path) -> dict:
     return {"rows": rows - 2, "seconds": time.perf_counter() - began, "baseline_mb": baseline, "peak_mb": _mb()}
 
 
+def build_report(definition: str, period: str, basis: str) -> dict:
+    """The reports app's `build_report` command (snapshot, Excel, PDF written to a temporary folder, nothing
+    stored), as a scheduled national report runs."""
+    import io
+
+    from django.core.management import call_command
+
+    from khuyencong.synthetic.scales import REFERENCE_DATE
+
+    output = Path(tempfile.mkdtemp(prefix="khuyencong-bench-report-"))
+    baseline = _mb()
+    began = time.perf_counter()
+    out = io.StringIO()
+    call_command(
+        "build_report", definition=definition, period=period, national=True, basis=basis, output=str(output),
+        today=REFERENCE_DATE.isoformat(), stdout=out,
+    )  # fmt: skip
+    seconds = time.perf_counter() - began
+    files = {path.suffix: path.stat().st_size for path in output.iterdir()}
+    return {"seconds": seconds, "baseline_mb": baseline, "peak_mb": _mb(), "files": files}
+
+
 def main(argv: list[str]) -> None:
-    action, path = argv[0], Path(argv[1])
+    action, path = argv[0], Path(argv[1]) if len(argv) > 1 else None
     _setup()
     if action == "write":
         write(path, int(argv[2]))
@@ -124,6 +146,8 @@ def main(argv: list[str]) -> None:
         print(json.dumps(run_import(path), ensure_ascii=False))
     elif action == "parse":
         print(json.dumps(parse(path)))
+    elif action == "report":
+        print(json.dumps(build_report(argv[1], argv[2], argv[3])))
     else:
         raise SystemExit(f"unknown action {action}")
 
