@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "khuyencong.registry",
     "khuyencong.programmes",
     "khuyencong.indicators",
+    "khuyencong.reports",
     "khuyencong.imports",
     "khuyencong.synthetic",
 ]

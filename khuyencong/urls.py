@@ -21,6 +21,7 @@ urlpatterns = [
     path("ke-hoach/", include(programme_urls.plan_patterns)),
     path("chuong-trinh/", include(programme_urls.programme_patterns)),
     path("viec-cua-toi/", include(programme_urls.inbox_patterns)),
+    path("bao-cao/", include("khuyencong.reports.urls")),
     path("bang-dieu-khien/", include(indicator_urls.dashboard_patterns)),
     path("chi-tieu/", include(indicator_urls.indicator_patterns)),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -289,3 +289,41 @@ def access_dashboard_province(user, province_id):
     if found is None or not user_scope(user).covers_province(found.pk):
         raise NotFound("Không tìm thấy tỉnh.")
     return found
+
+
+# --- Periodic reports (khuyencong/reports) ---------------------------------------------------------------------
+
+
+def access_report(user, report_id, *, write: bool = False):
+    """A report: its province's staff holding report.view, or national scope; a national report (no province)
+    national scope only; never establishments."""
+    from khuyencong.reports.models import Report
+
+    if not can(user, "report.view"):
+        raise PermissionDenied("Bạn không có quyền xem báo cáo.")
+    return load_scoped(
+        user,
+        Report.objects.select_related("definition", "province", "agency__parent", "agency__jurisdiction", "created_by"),
+        report_id,
+        province="province_id",
+        establishment=None,
+        write=write,
+        capability="report.prepare",
+    )
+
+
+def access_report_version(user, report_id, version_id):
+    """One version of a report (its files included), reached through the report's scope: another province's
+    version answers 404 exactly like a missing one."""
+    from khuyencong.reports.models import ReportVersion
+
+    report = access_report(user, report_id)
+    version = (
+        ReportVersion.objects.defer("snapshot").filter(pk=version_id, report=report).first()
+        if str(version_id).isdigit()
+        else None
+    )
+    if version is None:
+        raise NotFound("Không tìm thấy phiên bản báo cáo.")
+    version.report = report
+    return version

@@ -33,6 +33,12 @@ CAPABILITIES: dict[str, str] = {
     "establishment.approve": "Duyệt đăng ký cơ sở CNNT",
     "establishment.merge": "Gộp cơ sở trùng",
     "import.run": "Nhập dữ liệu từ tệp",
+    # Periodic reports (reports/workflow.py says which body takes each step).
+    "report.view": "Xem báo cáo định kỳ và tải tệp Excel, PDF trong phạm vi",
+    "report.prepare": "Lập báo cáo, viết thuyết minh, tạo bản nháp Excel/PDF, lập bản sửa đổi",
+    "report.submit": "Ký gửi báo cáo của tỉnh (lãnh đạo Sở) hoặc ký ban hành báo cáo toàn quốc (lãnh đạo Cục)",
+    "report.review": "Thẩm tra, ghi ý kiến về báo cáo các tỉnh gửi (chuyên viên Cục)",
+    "report.decide": "Chấp nhận hoặc trả lại báo cáo các tỉnh gửi (lãnh đạo Cục)",
     # Programmes, plans and projects (programmes/workflow.py says which body takes each step).
     "project.draft": "Lập, sửa, gửi đề án; báo cáo tiến độ; đề nghị điều chỉnh",
     "project.appraise_base": "Thẩm định đề án cấp cơ sở (Sở Công Thương)",
@@ -101,6 +107,19 @@ for _role, _extra in (*_PROGRAMME_WORK.items(), *_INDICATOR_WORK.items()):
 # The system administrator holds every capability (within its scope), so that it can grant any role there;
 # what it may grant is still limited to what it holds and to its scope (accounts/services.py).
 ROLE_CAPABILITIES[Role.SYSTEM_ADMIN] = frozenset(CAPABILITIES)
+
+# Periodic reports: officers prepare, the Sở's leader signs and submits, the Cục's officers review and its
+# leaders accept or return (and sign the national report); auditors and extension centres read.
+_REPORT_WORK = {
+    Role.CENTRAL_OFFICER: {"report.view", "report.prepare", "report.review"},
+    Role.CENTRAL_LEADER: {"report.view", "report.submit", "report.decide"},
+    Role.PROVINCE_OFFICER: {"report.view", "report.prepare"},
+    Role.PROVINCE_LEADER: {"report.view", "report.submit"},
+    Role.CENTRE_OFFICER: {"report.view"},
+    Role.AUDITOR: {"report.view"},
+}
+for _role, _extra in _REPORT_WORK.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _extra
 
 # Which agencies a role fits: central roles sit in national agencies, provincial roles in a province's
 # agencies, the establishment representative in no agency (it is tied to its establishment).

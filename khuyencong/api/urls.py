@@ -44,6 +44,10 @@ def _add_routers() -> None:
     api.add_router("/plans", programmes.plans_router)
     api.add_router("/projects", programmes.projects_router)
 
+    from khuyencong.api import reports
+
+    api.add_router("/reports", reports.router)
+
     from khuyencong.api import indicators
 
     api.add_router("/indicators", indicators.indicators_router)

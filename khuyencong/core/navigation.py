@@ -30,6 +30,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Đề án", "projects:list", "data.view", "folder2-open"),
     NavEntry("Kế hoạch", "plans:list", "data.view", "calendar3"),
     NavEntry("Chương trình", "programmes:list", "data.view", "bullseye"),
+    NavEntry("Báo cáo", "reports:list", "report.view", "file-earmark-text"),
     NavEntry("Chỉ tiêu", "indicators:catalogue", "indicators.view", "graph-up-arrow"),
     NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
     NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
