@@ -48,8 +48,16 @@ def run_child(db: str, env: dict, args, out: Path) -> dict:
         command.append("--smoke")
     subprocess.run(command, env=env, cwd=ROOT, check=True)
     result = json.loads(out.read_text())
-    if not args.smoke:  # kept: `--report-only` rewrites the report from the last results
-        (BENCH_DIR / f"results-{db}.json").write_text(out.read_text())
+    if args.smoke:
+        return result
+    kept = BENCH_DIR / f"results-{db}.json"  # `--report-only` rewrites the report from the last results
+    if args.only and kept.exists():  # a partial run replaces its scenarios in the last full results
+        previous = json.loads(kept.read_text())
+        fresh = {entry["code"]: entry for entry in result["scenarios"]}
+        previous["scenarios"] = [fresh.pop(entry["code"], entry) for entry in previous["scenarios"]]
+        previous["scenarios"] += list(fresh.values())
+        result = previous
+    kept.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return result
 
 
