@@ -80,7 +80,7 @@ def required_periods(definition: ReportDefinition, year: int) -> list[tuple[Peri
             rule = rule_for(definition, period, rules)
             if rule is not None:
                 found.append((period, rule))
-    return sorted(found, key=lambda pair: (pair[0].end, pair[0].start))
+    return sorted(found, key=lambda pair: (pair[0].end, -pair[0].start.toordinal()))  # Q2 before H1 before …
 
 
 def current_provinces():

@@ -168,6 +168,7 @@ class NoteForm(forms.Form):
     def __init__(self, *args, required: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["note"].required = required
+        self.fields["note"].error_messages["required"] = _("Ghi rõ ý kiến, lý do.")
 
 
 class FilingFilterForm(forms.Form):

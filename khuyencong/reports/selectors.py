@@ -145,8 +145,8 @@ def filing_matrix(user, definition: ReportDefinition, year: int, *, today: dt.da
             by_province[filing.province.pk] = []
             order.append(filing.province)
         by_province[filing.province.pk].append(filing)
-    rows = [(province, sorted(by_province[province.pk], key=lambda f: (f.period.end, f.period.start)))
-            for province in order]  # fmt: skip
+    rank = {period.key: index for index, (period, _rule) in enumerate(periods)}
+    rows = [(province, sorted(by_province[province.pk], key=lambda f: rank[f.period.key])) for province in order]
     if only_overdue:
         rows = [(province, row) for province, row in rows if any(filing.overdue for filing in row)]
     return FilingMatrix(definition=definition, year=year, periods=[period for period, _rule in periods], rows=rows)

@@ -33,20 +33,6 @@ SIGNATURE = {"number": "15", "date": dt.date(2026, 4, 8), "signer_title": "KT. G
              "signer_name": "Phạm Thị Bình"}  # fmt: skip
 
 
-@pytest.fixture
-def small(world):
-    """A provincial report of two sections: quick to render, same workflow as the full one."""
-    return ReportDefinition.objects.create(
-        code="bc-thu-nghiem", title="Tình hình giải ngân kinh phí khuyến công", level="provincial",
-        period_types=["quarter", "year"], symbol="BC-SCT", signer_title="GIÁM ĐỐC",
-        recipients="{cuc};\nLưu: VT.",
-        sections=[
-            {"key": "tinh_hinh", "kind": "narrative", "title": "Tình hình chung", "options": {}},
-            {"key": "kinh_phi", "kind": "funds_by_source", "title": "Kinh phí theo nguồn", "options": {}},
-        ],
-    )  # fmt: skip
-
-
 def funds(snapshot: dict, key: str) -> dict:
     table = next(section for section in snapshot["sections"] if section["kind"] == "funds_by_source")
     return next(row for row in table["rows"] if row["key"] == key)["cells"]
