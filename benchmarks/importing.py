@@ -37,8 +37,9 @@ HEADER = ["STT", "Tên cơ sở", "Loại hình", "Mã số thuế", "Địa ch�
           "Năm thành lập", "Năm số liệu", "Tổng số lao động", "Lao động nữ", "Doanh thu", "Sản phẩm chính"]  # fmt: skip
 
 
-def write(path: Path, rows: int) -> None:
-    """New establishments (tax codes not in the database) in every commune of three provinces."""
+def write(path: Path, rows: int, province: str = "") -> None:
+    """New establishments (tax codes not in the database) in every commune of the country, or of one province
+    (`province`: a current province code) as a Sở's own list would be."""
     from openpyxl import Workbook
 
     from khuyencong.core.vietnamese import fold_vi
@@ -47,11 +48,13 @@ def write(path: Path, rows: int) -> None:
     from khuyencong.synthetic.establishments import TaxCodes, person_name
     from khuyencong.synthetic.vocab import CRAFTS
 
-    rng = random.Random(f"import:{rows}")
+    rng = random.Random(f"import:{rows}:{province}")
     provinces = list(Unit.objects.filter(level=UnitLevel.PROVINCE, valid_to__isnull=True).order_by("code"))
     communes = list(
         Unit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True).select_related("province").order_by("code")
     )
+    if province:
+        communes = [unit for unit in communes if unit.province.code == province]
     names = Counter((unit.province_id, fold_vi(unit.name)) for unit in communes)
     communes = [unit for unit in communes if names[(unit.province_id, fold_vi(unit.name))] == 1]  # unambiguous
     taken = set(Establishment.objects.exclude(tax_code=None).values_list("tax_code", flat=True))
@@ -145,7 +148,7 @@ def main(argv: list[str]) -> None:
     action, path = argv[0], Path(argv[1]) if len(argv) > 1 else None
     _setup()
     if action == "write":
-        write(path, int(argv[2]))
+        write(path, int(argv[2]), argv[3] if len(argv) > 3 else "")
         print(json.dumps({"written": str(path)}))
     elif action == "import":
         print(json.dumps(run_import(path), ensure_ascii=False))
