@@ -225,7 +225,7 @@ def write_table(sheet: Worksheet, section: dict, snapshot: dict, row: int) -> in
         _merge(sheet, row, 1, len(columns), text, style=font(11, italic=True), align=LEFT)
         sheet.row_dimensions[row].height = _text_height(text, sum(c["width"] for c in columns), 11)
         row += 1
-    sheet.freeze_panes = sheet.cell(row=last_header + 1, column=3)
+    sheet.freeze_panes = f"C{last_header + 1}"  # a coordinate: the cell below may be merged (an empty table)
     sheet.print_title_rows = f"{first_header}:{last_header}"
     return row
 

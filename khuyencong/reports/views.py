@@ -23,6 +23,7 @@ from khuyencong.reports import forms as rf
 from khuyencong.reports import selectors, services, workflow
 from khuyencong.reports.diff import shown
 from khuyencong.reports.models import ReportDefinition, ReportPeriodRule, VersionKind
+from khuyencong.reports.snapshot import recipients_lines
 from khuyencong.reports.storage import open_file
 
 FORMATS = {"xlsx": ("xlsx_name", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -127,6 +128,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             "page": page,
             "job": job,
             "changes": changes,
+            "recipients": recipients_lines(report.recipients, report, timezone.localdate()),
             "narratives": [
                 (spec.get("title") or spec["key"], (report.narratives or {}).get(spec["key"], ""))
                 for spec in report.definition.sections

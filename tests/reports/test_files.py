@@ -167,3 +167,26 @@ def test_national_report_pdf_lists_every_province_and_the_national_totals(world)
     regions = [sheet.cell(row=r, column=2).value for r in range(1, sheet.max_row + 1)
                if str(sheet.cell(row=r, column=2).value or "").startswith("Cộng vùng")]  # fmt: skip
     assert len(regions) == 6
+
+
+def test_a_province_without_projects_gets_a_complete_workbook_of_empty_tables(world, tmp_path):
+    from khuyencong.geo.models import Unit
+    from khuyencong.reports.excel import write_workbook
+    from khuyencong.reports.snapshot import build_snapshot
+
+    dak_lak = Unit.objects.get(key="2025:province:66")
+    report = report_create(actor=world.central_officer, definition_id=world.register.pk, period=parse_period("2026"),
+                           province_id=dak_lak.pk)  # fmt: skip
+    snapshot = build_snapshot(report, today=APRIL)
+    periodic = report_create(actor=None, definition_id=world.periodic.pk, period=parse_period("2026-Q1"),
+                             province_id=dak_lak.pk)  # fmt: skip
+    for item in (snapshot, build_snapshot(periodic, today=APRIL)):
+        path = tmp_path / f"{item['definition']['code']}.xlsx"
+        write_workbook(item, path)
+        for sheet in load_workbook(path).worksheets:
+            assert sheet["A1"].value == "UBND TỈNH ĐẮK LẮK", sheet.title
+            texts = {cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+            assert item["header"]["signer_title"] in texts, sheet.title
+    register = load_workbook(tmp_path / "so-giai-ngan.xlsx")["Biểu 01"]
+    total = find_row(register, "Tổng cộng", column=5)
+    assert [register.cell(row=total, column=c).value for c in range(7, 11)] == [0, 0, 0, 0]
