@@ -99,12 +99,16 @@ def page_queries(user, path: str) -> list[str]:
         response = client.get(path)
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code} in-process")
-    return [
-        query["sql"]
-        for query in captured.captured_queries
-        if not any(table in query["sql"] for table in NOT_DATA)
-        and not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
-    ]
+    sqls = [_plain(query["sql"]) for query in captured.captured_queries]
+    return [sql for sql in sqls if not any(t in sql for t in NOT_DATA) and not sql.startswith(("SAVEPOINT", "RELEASE"))]
+
+
+def _plain(sql: str) -> str:
+    """A PostgreSQL server-side cursor (`.iterator()`) is captured as DECLARE … CURSOR … FOR <query>: the floor
+    runs the query itself."""
+    if sql.startswith("DECLARE "):
+        return sql[sql.index(" FOR ") + 5 :]
+    return sql
 
 
 def replay(queries: list[str]) -> Callable[[], None]:
@@ -114,7 +118,8 @@ def replay(queries: list[str]) -> Callable[[], None]:
         with connection.cursor() as cursor:
             for sql in queries:
                 cursor.execute(sql)
-                cursor.fetchall()
+                if cursor.description is not None:
+                    cursor.fetchall()
 
     return run
 
