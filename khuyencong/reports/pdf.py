@@ -17,9 +17,14 @@ from django.utils import translation
 from khuyencong.core.money import format_vnd_with_unit
 from khuyencong.reports.charts import bar_chart_svg
 from khuyencong.reports.diff import shown
+from khuyencong.reports.excel import table_sheet_names
 from khuyencong.reports.tables import NUMERIC, column_numbers, format_cell, header_rows
 
 STYLESHEET = "reports/pdf.css"
+# A PDF page holds about 25 table rows and WeasyPrint keeps the whole layout in memory (a 1,100-page register
+# took 3 GB): above this many detail rows a table is printed with its group, subtotal and total rows only, and
+# the full listing is in the workbook (which has every row whatever the size).
+MAX_PDF_DETAIL_ROWS = 1500
 # WeasyPrint logs every layout step at INFO: a national report would fill the worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -30,10 +35,14 @@ class RenderedPdf:
     pages: int
 
 
-def _table_context(section: dict, money_unit: str) -> dict:
+def _table_context(section: dict, money_unit: str, sheet: str) -> dict:
     columns = section["columns"]
     rows = []
+    details = sum(1 for row in section["rows"] if row["kind"] == "item")
+    summarised = details > MAX_PDF_DETAIL_ROWS and any(row["kind"] == "subtotal" for row in section["rows"])
     for row in section["rows"]:
+        if summarised and row["kind"] == "item":
+            continue
         cells = []
         for column in columns:
             value = row["cells"].get(column["key"])
@@ -47,6 +56,7 @@ def _table_context(section: dict, money_unit: str) -> dict:
         "numbers": column_numbers(columns),
         "rows": rows,
         "has_money": any(column["type"] == "money" for column in columns),
+        "summarised": {"details": details, "sheet": sheet} if summarised else None,
         "words": [
             {**words, "amount_text": format_vnd_with_unit(int(words["amount"]), money_unit, 2)}
             for words in section.get("words", [])
@@ -66,11 +76,12 @@ def _chart(section: dict, money_unit: str) -> str | None:
 
 def render_html(snapshot: dict, *, fingerprint: str = "") -> str:
     money_unit = snapshot["definition"]["money_unit"]
+    sheets = table_sheet_names(snapshot)
     sections = []
     for section in snapshot["sections"]:
         item = {**section}
         if section["type"] == "table":
-            item["table"] = _table_context(section, money_unit)
+            item["table"] = _table_context(section, money_unit, sheets[section["key"]].replace("Biểu", "Biểu số"))
             item["chart_src"] = _chart(section, money_unit)
         sections.append(item)
     amendment = snapshot.get("amendment")
@@ -85,6 +96,8 @@ def render_html(snapshot: dict, *, fingerprint: str = "") -> str:
                 "sections": sections,
                 "amendment": amendment,
                 "fingerprint": fingerprint,
+                "all_wide": all(item["type"] == "table" and item.get("orientation") == "landscape" for item in sections)
+                and not amendment,
             },
         )
 

@@ -577,10 +577,10 @@ def disbursements(area: Area, spec: dict, context: dict) -> dict:
         Column("stt", "STT", width=6),
         Column("date", "Ngày chứng từ", width=12),
         Column("document", "Số chứng từ", width=14),
-        Column("code", "Mã đề án", width=18),
-        Column("name", "Tên đề án / diễn giải", width=44),
-        Column("area", "Tỉnh", width=14),
-        *[Column(kind, str(MovementKind(kind).label), MONEY, group=group, width=15) for kind in kinds],
+        Column("code", "Mã đề án", width=16),
+        Column("name", "Tên đề án / diễn giải", width=34),
+        Column("area", "Tỉnh", width=12),
+        *[Column(kind, str(MovementKind(kind).label), MONEY, group=group, width=20) for kind in kinds],
     ]
     table = Table(columns)
     grand = defaultdict(int)

@@ -285,7 +285,9 @@ def draft_build(*, actor, report_id, today: dt.date | None = None, progress: Pro
     )
     _check_draftable(actor, report)
     revision = report.revision
-    snapshot = build_snapshot(report, today=today, progress=progress)
+    if progress:
+        progress(0, 4, f"Tổng hợp số liệu ({len(report.definition.sections)} phần)")
+    snapshot = build_snapshot(report, today=today)
     amendment = _amendment(report, snapshot, _pending_reason(report))
     if amendment is not None:
         snapshot["amendment"] = amendment

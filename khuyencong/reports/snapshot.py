@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from khuyencong.accounts.models import Agency, AgencyKind
@@ -122,9 +124,22 @@ def header_for(report: Report, *, day: dt.date, signature: dict | None = None) -
 # --- The whole snapshot ---------------------------------------------------------------------------------------
 
 
-def build_snapshot(
-    report: Report, *, today: dt.date | None = None, progress: Callable[[int, int, str], None] | None = None
-) -> dict:
+@contextmanager
+def consistent_read() -> Iterator[None]:
+    """On PostgreSQL, every section reads the same state of the database (one REPEATABLE READ, READ ONLY
+    transaction), even while projects and money change during the seconds a national report takes. Inside an
+    outer transaction (a test, a caller's atomic block) that transaction's view is used. SQLite's transactions are
+    IMMEDIATE here (they would hold the write lock for the whole build), so SQLite reads section by section."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def build_snapshot(report: Report, *, today: dt.date | None = None) -> dict:
     """Compute every section of the report from the database, as of `today` (default: today)."""
     today = today or timezone.localdate()
     definition = report.definition
@@ -136,11 +151,9 @@ def build_snapshot(
     context = {"narratives": report.narratives, "today": today}
     sections = []
     specs = list(definition.sections)
-    with translation.override("vi"):
+    with translation.override("vi"), consistent_read():
         for index, spec in enumerate(specs, start=1):
             label, builder = SECTION_KINDS[spec["kind"]]
-            if progress:
-                progress(index - 1, len(specs), f"Tổng hợp số liệu: {spec.get('title') or label}")
             data = builder(area, spec, context)
             sections.append(
                 {"key": spec["key"], "kind": spec["kind"], "title": spec.get("title") or label,

@@ -190,3 +190,17 @@ def test_a_province_without_projects_gets_a_complete_workbook_of_empty_tables(wo
     register = load_workbook(tmp_path / "so-giai-ngan.xlsx")["Biểu 01"]
     total = find_row(register, "Tổng cộng", column=5)
     assert [register.cell(row=total, column=c).value for c in range(7, 11)] == [0, 0, 0, 0]
+
+
+def test_long_tables_print_their_totals_and_leave_the_listing_to_the_workbook(world, monkeypatch):
+    from khuyencong.reports import pdf as pdf_module
+    from khuyencong.reports.snapshot import build_snapshot
+
+    report = report_create(actor=world.central_officer, definition_id=world.register.pk, period=parse_period("2026-H1"))
+    snapshot = build_snapshot(report, today=dt.date(2026, 7, 1))
+    assert "CT-1000001" in pdf_module.render_html(snapshot)  # six movements: every row printed
+    monkeypatch.setattr(pdf_module, "MAX_PDF_DETAIL_ROWS", 5)
+    html = " ".join(pdf_module.render_html(snapshot).split())
+    assert "CT-1000001" not in html
+    assert "Bảng có 6 dòng chi tiết" in html and "Biểu số 01 của tệp Excel" in html
+    assert "Cộng Kinh phí khuyến công quốc gia" in html and "6.000.001" in html  # subtotals and totals stay

@@ -296,3 +296,37 @@ def test_report_model_period_round_trip(world):
     stored = Report.objects.get(pk=report.pk)
     assert stored.period.key == "2026-01-15..2026-05-31"
     assert stored.period.inline == "từ ngày 15/01/2026 đến ngày 31/05/2026"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_section_reads_the_same_state_of_the_database(monkeypatch):
+    """On PostgreSQL a report is built in one REPEATABLE READ, READ ONLY transaction (outside any caller's), so
+    money entered while a national report is being computed cannot land in one table and not in another."""
+    from django.db import connection
+
+    from khuyencong.reports import sections as sections_module
+    from tests.reports.builders import build_report_world
+
+    world = build_report_world()
+    seen = []
+
+    def spy(area, spec, context):
+        isolation = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW transaction_isolation")
+                isolation = cursor.fetchone()[0]
+        seen.append((connection.in_atomic_block, isolation))
+        return {"type": "text", "text": "", "hint": ""}
+
+    monkeypatch.setitem(sections_module.SECTION_KINDS, "narrative", ("spy", spy))
+    report = report_create(actor=world.province_a_officer, definition_id=world.periodic.pk,
+                           period=parse_period("2026-Q1"))  # fmt: skip
+    assert not connection.in_atomic_block
+    snapshot = build_snapshot(report, today=APRIL)
+    assert len(seen) == 4 and snapshot["sections"][1]["kind"] == "results_by_content"
+    if connection.vendor == "postgresql":
+        assert seen == [(True, "repeatable read")] * 4
+    else:
+        assert seen == [(False, None)] * 4  # SQLite: no long write-locking transaction
+    assert not connection.in_atomic_block
