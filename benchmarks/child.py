@@ -132,6 +132,8 @@ def main() -> None:
             entry["seconds"] = round(time.monotonic() - began, 1)
             print(f"[{args.db}] {item.code}: {entry.get('unavailable') or entry.get('error') or 'ok'} "
                   f"({entry['seconds']} s)", flush=True)  # fmt: skip
+            entry["measured_at"] = time.strftime("%d/%m/%Y %H:%M")
+            entry["load"] = [round(x, 1) for x in os.getloadavg()]
             results["scenarios"].append(entry)
     assert Row  # the report reads the rows back as dicts
     Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))

@@ -96,6 +96,13 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
             "| Scenario | Measure | p50 | p95 | Floor p50 | Floor p95 | p95 / floor | Goal | Met? |",
             "|---|---|---:|---:|---:|---:|---:|---|---|",
         ]
+        measured = [
+            f"{e['code']} {e['measured_at']} ({', '.join(str(x) for x in e.get('load', []))})"
+            for e in result["scenarios"]
+            if e.get("measured_at") and not e.get("unavailable")
+        ]
+        if measured:
+            lines[-2:-2] = ["When and how loaded (load average after each scenario): " + "; ".join(measured) + ".", ""]
         for entry in result["scenarios"]:
             head = f"{entry['code']} {entry['title']}"
             if entry.get("unavailable"):
