@@ -65,8 +65,14 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
         "Written by `make bench` (`python -m benchmarks.run`): do not edit the tables by hand, run it again. The "
         "notes on each goal missed live in `benchmarks/NOTES.md` and are copied here.",
         "",
-        f"- Measured on {time.strftime('%d/%m/%Y %H:%M', time.localtime(started))} "
-        f"(the run took {(time.time() - started) / 60:.0f} min); scale `{args.scale}`, seed {args.seed}, "
+        (
+            f"- Assembled on {time.strftime('%d/%m/%Y %H:%M', time.localtime(started))} from each database's last "
+            "results (partial runs with `--only` replace their scenarios; each table says when it was measured)"
+            if getattr(args, "report_only", False) or getattr(args, "only", "")
+            else f"- Measured on {time.strftime('%d/%m/%Y %H:%M', time.localtime(started))} "
+            f"(the run took {(time.time() - started) / 60:.0f} min)"
+        )
+        + f"; scale `{args.scale}`, seed {args.seed}, "
         f"{args.repeat} timed requests per page (after 3 warm-up ones), mixed load for {args.load_seconds} s",
         *machine(),
         f"- Load average (1, 5, 15 min) before: {', '.join(f'{x:.1f}' for x in load[0])}; after: "
