@@ -90,7 +90,7 @@ lock:
 	  comm -13 <(sort requirements.txt) <(/tmp/khuyencong-lock/bin/pip freeze --exclude khuyencong | sort); } > requirements-dev.txt
 
 messages: $(VENV)/.dev
-	cd khuyencong && ../$(PY) ../manage.py makemessages -l en --ignore "*/migrations/*"
+	$(PY) manage.py makemessages -l en --ignore ".venv/*" --ignore "build/*" --ignore "var/*" --ignore "*/migrations/*" --ignore "benchmarks/*" --ignore "tests/*"
 	$(PY) manage.py compilemessages -l en
 
 clean-db:

@@ -1,13 +1,17 @@
-"""The main navigation: one list, each entry shown only to users holding its capability.
+"""The main navigation: top-level links and menus, each entry shown only to users holding its capability.
 
-Features add their entry here when their pages land.
+Features add their entry here when their pages land. Entries are grouped into a few menus so that the bar
+fits on one line on a 1366-pixel office screen whatever the user's roles; a menu with a single visible entry
+is shown as a plain link; the brand is the link home. A badge (e.g. unread notifications) is a dotted path
+to a function of the user, so the core does not import the features.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from khuyencong.accounts.roles import can
 
@@ -18,33 +22,74 @@ class NavEntry:
     url_name: str
     capability: str | None  # None: every signed-in user
     icon: str
+    badge: str | None = None  # dotted path of a function(user) -> int, shown when above zero
 
 
-NAVIGATION: list[NavEntry] = [
-    NavEntry("Trang chủ", "core:home", None, "house"),
+@dataclass(frozen=True)
+class NavMenu:
+    label: str
+    icon: str
+    entries: list[NavEntry] = field(default_factory=list)
+
+
+NAVIGATION: list[NavEntry | NavMenu] = [
+    NavEntry("Việc của tôi", "inbox:home", "data.view", "inbox", badge="khuyencong.programmes.selectors.unread_count"),
     NavEntry("Bảng điều khiển", "dashboards:national", "indicators.view", "speedometer2"),
-    NavEntry("Cơ sở CNNT", "registry:list", "data.view", "shop"),
-    NavEntry("Nhập dữ liệu", "imports:list", "import.run", "file-earmark-arrow-up"),
-    NavEntry("Đơn vị hành chính", "geo:index", None, "geo-alt"),
-    NavEntry("Việc của tôi", "inbox:home", "data.view", "inbox"),
-    NavEntry("Đề án", "projects:list", "data.view", "folder2-open"),
-    NavEntry("Kế hoạch", "plans:list", "data.view", "calendar3"),
-    NavEntry("Chương trình", "programmes:list", "data.view", "bullseye"),
+    NavMenu(
+        "Cơ sở",
+        "shop",
+        [
+            NavEntry("Cơ sở CNNT", "registry:list", "data.view", "shop"),
+            NavEntry("Nhập dữ liệu", "imports:list", "import.run", "file-earmark-arrow-up"),
+        ],
+    ),
+    NavMenu(
+        "Khuyến công",
+        "folder2-open",
+        [
+            NavEntry("Đề án", "projects:list", "data.view", "folder2-open"),
+            NavEntry("Kế hoạch", "plans:list", "data.view", "calendar3"),
+            NavEntry("Chương trình", "programmes:list", "data.view", "bullseye"),
+            NavEntry("Chỉ tiêu", "indicators:catalogue", "indicators.view", "graph-up-arrow"),
+        ],
+    ),
     NavEntry("Báo cáo", "reports:list", "report.view", "file-earmark-text"),
-    NavEntry("Chỉ tiêu", "indicators:catalogue", "indicators.view", "graph-up-arrow"),
-    NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
-    NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
+    NavMenu(
+        "Quản trị",
+        "gear",
+        [
+            NavEntry("Đơn vị hành chính", "geo:index", None, "geo-alt"),
+            NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
+            NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
+        ],
+    ),
 ]
 
 
+def _link(entry: NavEntry, user, current_path: str) -> dict | None:
+    if entry.capability is not None and not can(user, entry.capability):
+        return None
+    url = reverse(entry.url_name)
+    active = current_path == url if url == "/" else current_path.startswith(url)
+    badge = import_string(entry.badge)(user) if entry.badge else 0
+    return {"label": entry.label, "url": url, "icon": entry.icon, "active": active, "badge": badge}
+
+
 def navigation_for(user, current_path: str) -> list[dict]:
+    """Visible items in order: links ({label, url, icon, active, badge}) and menus ({label, icon, active, entries})."""
     if not user.is_authenticated:
         return []
     items = []
-    for entry in NAVIGATION:
-        if entry.capability is not None and not can(user, entry.capability):
+    for item in NAVIGATION:
+        if isinstance(item, NavEntry):
+            link = _link(item, user, current_path)
+            if link:
+                items.append(link)
             continue
-        url = reverse(entry.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
+        links = [link for entry in item.entries if (link := _link(entry, user, current_path))]
+        if len(links) == 1:
+            items.append(links[0])
+        elif links:
+            active = any(link["active"] for link in links)
+            items.append({"label": item.label, "icon": item.icon, "active": active, "entries": links})
     return items

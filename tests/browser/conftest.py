@@ -128,6 +128,14 @@ def sign_in(page, username: str, password: str | None = None) -> None:
         page.get_by_role("button", name="Đăng nhập").click()
 
 
+def nav_link(page, menu: str | None, label: str):
+    """The main navigation's link `label`, opening its menu first when the bar groups it into one."""
+    navigation = page.get_by_role("navigation", name="Điều hướng chính")
+    if menu is not None:
+        navigation.get_by_role("button", name=menu, exact=True).click()
+    return navigation.get_by_role("link", name=label, exact=True)
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import nav_link, screenshot, sign_in
 
 
 def test_search_dak_lak_and_open_its_history(page, web_personas):
     sign_in(page, "province_a_officer")
     with page.expect_navigation():
-        page.get_by_role("link", name="Đơn vị hành chính").click()
+        nav_link(page, None, "Đơn vị hành chính").click()
     assert page.get_by_role("heading", name="Đơn vị hành chính").is_visible()
     assert page.locator("tbody tr").count() == 34
     screenshot(page, "geo-tree-today")

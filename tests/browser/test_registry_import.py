@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import nav_link, screenshot, sign_in
 from tests.imports.builders import nfd, tax_code, write_messy_workbook
 
 
@@ -25,7 +25,7 @@ def test_officer_imports_previews_commits_and_finds_by_folded_search(page, web_p
     path = write_messy_workbook(tmp_path / f"co-so-ba-vi-{token}.xlsx", rows)
 
     sign_in(page, "province_a_officer")
-    page.get_by_role("link", name="Nhập dữ liệu").click()
+    nav_link(page, "Cơ sở", "Nhập dữ liệu").click()
     page.get_by_role("link", name="Tải tệp lên").click()
     page.get_by_label("Tệp dữ liệu").set_input_files(str(path))
     page.get_by_label("Địa giới hành chính tại ngày").fill("01/01/2024")
@@ -54,7 +54,7 @@ def test_officer_imports_previews_commits_and_finds_by_folded_search(page, web_p
     assert page.get_by_text("Đã nhập: 1 cơ sở tạo mới, 0 cập nhật, 2 dòng lỗi không nhập.").is_visible()
     screenshot(page, "import-result")
 
-    page.get_by_role("link", name="Cơ sở CNNT", exact=True).click()
+    nav_link(page, "Cơ sở", "Cơ sở CNNT").click()
     page.get_by_label("Tìm kiếm").fill(f"ca phe ba vi {token.lower()}")
     with page.expect_navigation():
         page.get_by_role("button", name="Lọc").click()

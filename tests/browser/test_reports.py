@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from khuyencong.indicators.analytics import rebuild_analytics
 from khuyencong.programmes.models import ContentItem, FundingSource, Programme
 from khuyencong.reports.models import Report, ReportStatus
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import nav_link, screenshot, sign_in
 from tests.reports.builders import _move, _project
 
 PERIOD = "Quý II"
@@ -50,7 +50,7 @@ def test_a_province_prepares_downloads_and_sends_its_quarterly_report(page, web_
     token = _projects(web_personas)
 
     sign_in(page, "province_a_officer")
-    _click(page, page.get_by_role("link", name="Báo cáo", exact=True))
+    _click(page, nav_link(page, None, "Báo cáo"))
     _click(page, page.get_by_role("link", name="Lập báo cáo"))
     page.locator("#id_definition").select_option(label="Tình hình thực hiện công tác khuyến công")
     page.get_by_label("Loại kỳ").select_option(label="Quý")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import nav_link, screenshot, sign_in
 
 
 def test_sign_in_switch_language_and_sign_out(page, web_personas):
@@ -52,3 +52,21 @@ def test_api_docs_render_from_vendored_assets(page, web_personas):
     page.wait_for_selector(".swagger-ui .information-container")
     assert "Khuyến công số API" in page.content()
     assert all(url.startswith((page.base_url, "data:")) for url in requests), requests
+
+
+def test_navigation_fits_one_line_and_menus_open_with_the_keyboard(page, web_personas):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, "central_admin")
+    bar = page.locator(".app-header .navbar").bounding_box()
+    brand = page.locator(".navbar-brand").bounding_box()
+    assert bar["height"] < brand["height"] + 40, bar  # one row of entries beside the brand, not two
+    menu = page.get_by_role("navigation", name="Điều hướng chính").get_by_role("button", name="Khuyến công")
+    menu.focus()
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true"
+    with page.expect_navigation():
+        nav_link(page, None, "Đề án").click()
+    assert "/de-an/" in page.url
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("button", name="Khuyến công").click()
+    assert nav_link(page, None, "Đề án").get_attribute("aria-current") == "page"
+    screenshot(page, "navigation")
