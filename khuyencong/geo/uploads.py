@@ -22,7 +22,7 @@ _UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
 def change_files_root() -> Path:
-    return Path(getattr(settings, "GEO_CHANGE_FILES_DIR", None) or Path(settings.VAR_DIR) / "private" / "geo-changes")
+    return Path(getattr(settings, "GEO_CHANGE_FILES_DIR", None) or Path(settings.PRIVATE_MEDIA_ROOT) / "geo-changes")
 
 
 def store_change_file(upload: UploadedFile) -> str:
