@@ -10,15 +10,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Test workers per run (pytest-xdist); 2 matches the CI machine.
 TEST_WORKERS ?= 2
-# Debian packages the tests need: a PostgreSQL server, chromium for browser tests, poppler's pdftotext,
-# the Times-metric fonts for PDFs and pango for WeasyPrint.
-TEST_DEBS := postgresql chromium poppler-utils fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages the site needs to render PDF reports: the Times-metric fonts and pango for WeasyPrint.
+RUN_DEBS := fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+# ... and the tests: a PostgreSQL server, chromium for browser tests, poppler's pdftotext.
+TEST_DEBS := $(RUN_DEBS) postgresql chromium poppler-utils
 # wrk drives the mixed HTTP load of the benchmarks (B6); the test suite's smoke run uses it too.
 BENCH_DEBS := wrk
 # make bench BENCH_ARGS='--db sqlite --scale medium --seed 2 --repeat 50 --only B2,B3'
 BENCH_ARGS ?=
 
-.PHONY: help run serve test lint format test-sqlite test-postgres test-browser lock messages system-deps clean-db bench
+.PHONY: help run serve test lint format test-sqlite test-postgres test-browser lock messages runtime-deps system-deps clean-db bench
 
 help:
 	@echo "make run    - cài đặt, chuyển đổi CSDL, nạp dữ liệu mẫu và chạy tại http://$(HOST):$(PORT)"
@@ -39,15 +40,16 @@ var/secret_key:
 	mkdir -p var
 	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-run: $(VENV)/.runtime var/secret_key
+run: runtime-deps $(VENV)/.runtime var/secret_key
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	$(PY) manage.py generate_data --scale demo --seed 1
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
-system-deps:
-	@missing=""; for pkg in $(TEST_DEBS) $(BENCH_DEBS); do \
+# Installs the Debian packages given that are missing (as root directly, otherwise through sudo).
+define install_debs
+	@missing=""; for pkg in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -55,6 +57,13 @@ system-deps:
 	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+runtime-deps:
+	$(call install_debs,$(RUN_DEBS))
+
+system-deps:
+	$(call install_debs,$(TEST_DEBS) $(BENCH_DEBS))
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
