@@ -73,15 +73,15 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test-sqlite: $(VENV)/.dev
+test-sqlite: $(VENV)/.dev var/secret_key
 	@echo "=== pytest on SQLite ==="
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) -q
 
-test-postgres: $(VENV)/.dev system-deps
+test-postgres: $(VENV)/.dev system-deps var/secret_key
 	@echo "=== pytest on PostgreSQL ==="
 	scripts/with_postgres.sh $(VENV)/bin/pytest -n $(TEST_WORKERS) -q
 
-test-browser: $(VENV)/.dev system-deps
+test-browser: $(VENV)/.dev system-deps var/secret_key
 	@echo "=== browser tests in chromium ==="
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser -q
 
