@@ -98,9 +98,9 @@ lock:
 	{ echo "# Pinned development dependencies. Regenerate: make lock"; echo "-r requirements.txt"; \
 	  comm -13 <(sort requirements.txt) <(/tmp/khuyencong-lock/bin/pip freeze --exclude khuyencong | sort); } > requirements-dev.txt
 
-messages: $(VENV)/.dev
+messages: $(VENV)/.dev var/secret_key
 	$(PY) manage.py makemessages -l en --ignore ".venv/*" --ignore "build/*" --ignore "var/*" --ignore "*/migrations/*" --ignore "benchmarks/*" --ignore "tests/*"
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py compilemessages -l en --ignore ".venv/*"
 
 clean-db:
 	rm -f var/khuyencong.sqlite3 var/khuyencong.sqlite3-wal var/khuyencong.sqlite3-shm

@@ -7,6 +7,7 @@ import tempfile
 import pytest
 from django.db.backends.signals import connection_created
 from django.test import Client
+from django.utils import translation
 
 from tests.personas import Personas, build_personas
 
@@ -38,6 +39,13 @@ def refuse_non_test_database(sender, connection, **kwargs):
     if name in ("", "postgres") or "test" in name.rsplit("/", 1)[-1] or "mode=memory" in name:
         return
     raise RuntimeError(f"Tests tried to connect to a non-test database: {name}")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Vietnamese: a request in English activates it for the thread, not only the request."""
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture

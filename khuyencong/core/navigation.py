@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.accounts.roles import can
 
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: str  # pgettext_lazy("navigation", …): menus read "Projects" where a field reads "Project"
     url_name: str
     capability: str | None  # None: every signed-in user
     icon: str
@@ -33,34 +34,44 @@ class NavMenu:
 
 
 NAVIGATION: list[NavEntry | NavMenu] = [
-    NavEntry("Việc của tôi", "inbox:home", "data.view", "inbox", badge="khuyencong.programmes.selectors.unread_count"),
-    NavEntry("Bảng điều khiển", "dashboards:national", "indicators.view", "speedometer2"),
+    NavEntry(
+        pgettext_lazy("navigation", "Việc của tôi"),
+        "inbox:home",
+        "data.view",
+        "inbox",
+        badge="khuyencong.programmes.selectors.unread_count",
+    ),
+    NavEntry(pgettext_lazy("navigation", "Bảng điều khiển"), "dashboards:national", "indicators.view", "speedometer2"),
     NavMenu(
-        "Cơ sở",
+        pgettext_lazy("navigation", "Cơ sở"),
         "shop",
         [
-            NavEntry("Cơ sở CNNT", "registry:list", "data.view", "shop"),
-            NavEntry("Nhập dữ liệu", "imports:list", "import.run", "file-earmark-arrow-up"),
+            NavEntry(pgettext_lazy("navigation", "Cơ sở CNNT"), "registry:list", "data.view", "shop"),
+            NavEntry(
+                pgettext_lazy("navigation", "Nhập dữ liệu"), "imports:list", "import.run", "file-earmark-arrow-up"
+            ),
         ],
     ),
     NavMenu(
-        "Khuyến công",
+        pgettext_lazy("navigation", "Khuyến công"),
         "folder2-open",
         [
-            NavEntry("Đề án", "projects:list", "data.view", "folder2-open"),
-            NavEntry("Kế hoạch", "plans:list", "data.view", "calendar3"),
-            NavEntry("Chương trình", "programmes:list", "data.view", "bullseye"),
-            NavEntry("Chỉ tiêu", "indicators:catalogue", "indicators.view", "graph-up-arrow"),
+            NavEntry(pgettext_lazy("navigation", "Đề án"), "projects:list", "data.view", "folder2-open"),
+            NavEntry(pgettext_lazy("navigation", "Kế hoạch"), "plans:list", "data.view", "calendar3"),
+            NavEntry(pgettext_lazy("navigation", "Chương trình"), "programmes:list", "data.view", "bullseye"),
+            NavEntry(
+                pgettext_lazy("navigation", "Chỉ tiêu"), "indicators:catalogue", "indicators.view", "graph-up-arrow"
+            ),
         ],
     ),
-    NavEntry("Báo cáo", "reports:list", "report.view", "file-earmark-text"),
+    NavEntry(pgettext_lazy("navigation", "Báo cáo"), "reports:list", "report.view", "file-earmark-text"),
     NavMenu(
-        "Quản trị",
+        pgettext_lazy("navigation", "Quản trị"),
         "gear",
         [
-            NavEntry("Đơn vị hành chính", "geo:index", None, "geo-alt"),
-            NavEntry("Người dùng", "quantri:users", "users.manage", "people"),
-            NavEntry("Nhật ký kiểm tra", "audit:list", "audit.view", "journal-text"),
+            NavEntry(pgettext_lazy("navigation", "Đơn vị hành chính"), "geo:index", None, "geo-alt"),
+            NavEntry(pgettext_lazy("navigation", "Người dùng"), "quantri:users", "users.manage", "people"),
+            NavEntry(pgettext_lazy("navigation", "Nhật ký kiểm tra"), "audit:list", "audit.view", "journal-text"),
         ],
     ),
 ]
@@ -72,7 +83,7 @@ def _link(entry: NavEntry, user, current_path: str) -> dict | None:
     url = reverse(entry.url_name)
     active = current_path == url if url == "/" else current_path.startswith(url)
     badge = import_string(entry.badge)(user) if entry.badge else 0
-    return {"label": entry.label, "url": url, "icon": entry.icon, "active": active, "badge": badge}
+    return {"label": str(entry.label), "url": url, "icon": entry.icon, "active": active, "badge": badge}
 
 
 def navigation_for(user, current_path: str) -> list[dict]:
@@ -91,5 +102,5 @@ def navigation_for(user, current_path: str) -> list[dict]:
             items.append(links[0])
         elif links:
             active = any(link["active"] for link in links)
-            items.append({"label": item.label, "icon": item.icon, "active": active, "entries": links})
+            items.append({"label": str(item.label), "icon": item.icon, "active": active, "entries": links})
     return items
