@@ -1,11 +1,15 @@
-"""Request-wide middleware: the Content-Security-Policy header and the request context used by audit."""
+"""Request-wide middleware: the Content-Security-Policy header, the interface language, and the request context
+used by audit."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from khuyencong.core.request_context import RequestInfo, bind_request_info, client_ip
 
@@ -27,6 +31,23 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.header)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose another language with the switcher (the language cookie).
+
+    The browser's Accept-Language is not followed: many officials' computers run an English browser, and the
+    system is Vietnamese first.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = settings.LANGUAGE_CODE
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            with contextlib.suppress(LookupError):  # an unknown cookie value: stay Vietnamese
+                language = translation.get_supported_language_variant(chosen)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class RequestContextMiddleware:

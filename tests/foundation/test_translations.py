@@ -59,3 +59,13 @@ def test_pages_read_in_english(personas, client_for):
         # menu labels as rendered (the persona's own name, "Quản trị Trung ương", is data and stays)
         for vietnamese in ("Quản trị</button>", "Khuyến công</button>", "Việc của tôi", "Đăng xuất"):
             assert vietnamese not in html, (name, vietnamese)
+
+
+def test_vietnamese_unless_english_was_chosen(client):
+    """An English browser still gets Vietnamese; the switcher's choice (the language cookie) is kept."""
+    login = reverse("accounts:login")
+    assert '<html lang="vi">' in client.get(login, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": login})
+    assert '<html lang="en">' in client.get(login, HTTP_ACCEPT_LANGUAGE="vi-VN").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert '<html lang="vi">' in client.get(login).content.decode()
