@@ -18,7 +18,7 @@ from khuyencong.geo.models import Unit
 from khuyencong.indicators.models import Indicator
 from khuyencong.indicators.selectors import programme_progress
 from khuyencong.programmes import selectors, services, workflow
-from khuyencong.programmes.models import ContentItem, FundingSource, MoneyMovement, Programme
+from khuyencong.programmes.models import Adjustment, ContentItem, FundingSource, MoneyMovement, Programme
 
 programmes_router = Router(tags=["Chương trình khuyến công"])
 plans_router = Router(tags=["Kế hoạch khuyến công năm"])
@@ -472,14 +472,19 @@ class BudgetIn(Schema):
     lines: list[BudgetLineIn]
 
 
-@projects_router.put("/{project_id}/budget", response=ProjectDetailOut, summary="Lập dự toán theo nguồn (thay toàn bộ)")
-def set_budget(request, project_id: int, payload: BudgetIn):
+def _budget_lines(lines: list[BudgetLineIn]) -> list[dict]:
+    """Budget lines by code → by id, as the services take them (an unknown code becomes 0, which they refuse)."""
     sources = {s.code: s.pk for s in FundingSource.objects.all()}
     items = {i.code: i.pk for i in ContentItem.objects.all()}
-    lines = [
+    return [
         {"source": sources.get(line.source, 0), "content_item": items.get(line.content_item, 0), "amount": line.amount}
-        for line in payload.lines
+        for line in lines
     ]
+
+
+@projects_router.put("/{project_id}/budget", response=ProjectDetailOut, summary="Lập dự toán theo nguồn (thay toàn bộ)")
+def set_budget(request, project_id: int, payload: BudgetIn):
+    lines = _budget_lines(payload.lines)
     services.project_budget_set(actor=request.user, project_id=project_id, version=payload.version, lines=lines)
     return _project_detail(request.user, project_id)
 
@@ -677,3 +682,94 @@ def decide_movement(request, project_id: int, movement_id: int, payload: Decisio
         override_reason=payload.override_reason,
     )  # fmt: skip
     return movement
+
+
+class AdjustmentOut(Schema):
+    id: int
+    status: str = Field(description="pending (chờ quyết định), approved (chấp thuận), refused (không chấp thuận)")
+    decision_level: str = Field(description="Cấp quyết định: department (Sở), committee (UBND tỉnh), central (Cục)")
+    reason: str
+    new_end_date: dt.date | None
+    budget_changes: list[dict] = Field(description="Dự toán mới (id nguồn vốn, id nội dung, số tiền đồng)")
+    beneficiary_additions: list[dict]
+    beneficiary_removals: list[int] = Field(description="Id các dòng cơ sở thụ hưởng rút khỏi đề án")
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_number: str
+    decision_note: str
+
+    @staticmethod
+    def resolve_requested_by(adjustment) -> str:
+        return str(adjustment.requested_by)
+
+    @staticmethod
+    def resolve_decided_by(adjustment) -> str | None:
+        return str(adjustment.decided_by) if adjustment.decided_by_id else None
+
+
+class AdjustmentBeneficiaryIn(Schema):
+    establishment_id: int
+    content_item: str = Field(description="Mã nội dung")
+    units: int = 1
+    planned_support: int = Field(description="Kinh phí nhà nước hỗ trợ (đồng)")
+    counterpart: int = Field(description="Vốn đối ứng của cơ sở (đồng)")
+    double_funding_note: str = ""
+
+
+class AdjustmentIn(Schema):
+    version: int
+    reason: str = Field(description="Lý do điều chỉnh")
+    new_end_date: dt.date | None = Field(None, description="Ngày kết thúc mới (gia hạn)")
+    budget_lines: list[BudgetLineIn] = Field([], description="Dự toán mới, thay toàn bộ (bỏ trống: không đổi)")
+    add_beneficiaries: list[AdjustmentBeneficiaryIn] = []
+    remove_beneficiaries: list[int] = Field([], description="Id các dòng cơ sở thụ hưởng cần rút")
+
+
+class AdjustmentDecisionIn(Schema):
+    version: int
+    approve: bool
+    decision_number: str = Field("", description="Số văn bản quyết định; bắt buộc khi chấp thuận")
+    note: str = Field("", description="Ý kiến; bắt buộc khi không chấp thuận")
+    override_reason: str = Field("", description="Lý do cho phép vượt định mức (nếu có)")
+
+
+@projects_router.get("/{project_id}/adjustments", response=list[AdjustmentOut], summary="Các đề nghị điều chỉnh")
+def list_adjustments(request, project_id: int):
+    project = access_project(request.user, project_id)
+    return list(project.adjustments.select_related("requested_by", "decided_by").order_by("requested_at", "pk"))
+
+
+@projects_router.post(
+    "/{project_id}/adjustments", response={201: AdjustmentOut}, summary="Đề nghị điều chỉnh (thời gian, dự toán, cơ sở)"
+)
+def request_adjustment(request, project_id: int, payload: AdjustmentIn):
+    items = {i.code: i.pk for i in ContentItem.objects.all()}
+    additions = [
+        {**row.dict(exclude={"establishment_id", "content_item"}), "establishment": row.establishment_id,
+         "content_item": items.get(row.content_item, 0)}
+        for row in payload.add_beneficiaries
+    ]  # fmt: skip
+    adjustment = services.adjustment_request(
+        actor=request.user, project_id=project_id, version=payload.version, reason=payload.reason,
+        new_end_date=payload.new_end_date, budget_lines=_budget_lines(payload.budget_lines),
+        add_beneficiaries=additions, remove_beneficiaries=payload.remove_beneficiaries,
+    )  # fmt: skip
+    return Status(201, adjustment)
+
+
+@projects_router.post(
+    "/{project_id}/adjustments/{adjustment_id}/decision",
+    response=AdjustmentOut,
+    summary="Quyết định điều chỉnh (cấp theo nội dung điều chỉnh)",
+)
+def decide_adjustment(request, project_id: int, adjustment_id: int, payload: AdjustmentDecisionIn):
+    access_project(request.user, project_id)
+    if not Adjustment.objects.filter(pk=adjustment_id, project_id=project_id).exists():
+        raise NotFound()
+    adjustment = services.adjustment_decide(
+        actor=request.user, adjustment_id=adjustment_id, version=payload.version, approve=payload.approve,
+        decision_number=payload.decision_number, note=payload.note, override_reason=payload.override_reason,
+    )  # fmt: skip
+    return adjustment

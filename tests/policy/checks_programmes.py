@@ -364,4 +364,25 @@ CHECKS += [
         args=lambda w: {"project_id": w.project.pk, "movement_id": w.movement.pk},
         data=lambda w: {"approve": True},
     ),  # fmt: skip
+    Check(f"{API}/projects/{{project_id}}/adjustments", allowed=SEES_PROJECT, hidden=OUTSIDE_A, args=project),
+    Check(
+        f"{API}/projects/{{project_id}}/adjustments",
+        method="POST",
+        json=True,
+        allowed=IMPLEMENTER_A,
+        hidden=OUTSIDE_A,
+        args=project,
+        data=lambda w: {"version": w.project.version, "reason": "Gia hạn", "new_end_date": "2026-12-31"},
+        success=frozenset({409}),
+        note="one adjustment is pending: the implementer gets the conflict, after the permission check",
+    ),  # fmt: skip
+    Check(
+        f"{API}/projects/{{project_id}}/adjustments/{{adjustment_id}}/decision",
+        method="POST",
+        json=True,
+        allowed=CUC_LEADER,
+        hidden=OUTSIDE_A,
+        args=lambda w: {"project_id": w.project.pk, "adjustment_id": w.adjustment.pk},
+        data=lambda w: {"version": w.project.version, "approve": True, "decision_number": "15/QĐ-CĐMST"},
+    ),  # fmt: skip
 ]

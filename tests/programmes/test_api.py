@@ -157,3 +157,36 @@ def test_programme_targets_over_the_api(world, client):
     targets = {row["indicator"]: row["target"] for row in detail["targets"]}
     assert targets["mo_hinh_trinh_dien"] == "340.00" and targets["dao_tao_nghe"] == "10000.00"
     assert dt.date.fromisoformat(detail["decision_date"]) == dt.date(2020, 11, 20)
+
+
+def test_adjustments_over_the_api(world, client):
+    """Requested by the implementer, decided by the level the change requires, scoped like the project."""
+    project = walk(world, draft(world, variant="national"), S.IN_PROGRESS)
+    url = f"/api/v1/projects/{project.pk}/adjustments"
+    extension = {"version": project.version, "reason": "Thiết bị về chậm", "new_end_date": "2026-12-31"}
+    response = client.post(url, extension, content_type="application/json", **bearer(world.province_a_officer))
+    assert response.status_code == 201, response.content
+    adjustment = response.json()
+    assert adjustment["status"] == "pending" and adjustment["decision_level"] == "central"
+
+    again = client.post(url, extension, content_type="application/json", **bearer(world.province_a_officer))
+    assert again.status_code == 409 and "chờ quyết định" in again.json()["message"]
+    assert client.get(url, **bearer(world.province_b_officer)).status_code == 404
+
+    decision = f"{url}/{adjustment['id']}/decision"
+    project.refresh_from_db()
+    missing = client.post(
+        decision, {"version": project.version, "approve": True}, content_type="application/json",
+        **bearer(world.central_leader),
+    )  # fmt: skip
+    assert missing.status_code == 400 and "decision_number" in missing.json()["details"]
+    response = client.post(
+        decision, {"version": project.version, "approve": True, "decision_number": "15/QĐ-CĐMST"},
+        content_type="application/json", **bearer(world.central_leader),
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved" and response.json()["decided_by"]
+    project.refresh_from_db()
+    assert project.end_date == dt.date(2026, 12, 31)
+    listed = client.get(url, **bearer(world.establishment_user))
+    assert [row["status"] for row in listed.json()] == ["approved"]
