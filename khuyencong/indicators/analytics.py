@@ -19,17 +19,32 @@ What the rows say (docs/dashboards.md):
 
 Project rows carry the project's plan year, programme, kind, status, current province and the province as it
 was recorded (`legacy_province`: the pre-2025 province, else the current one).
+
+The summary (`Summary`) adds the project-derived rows up at the grain the dashboards read (models.Summary),
+with one set-based statement (`_SUMMARY_SELECT`) over the fact table: the refresh of a project recomputes the
+summary cells — (programme, province, former province, year) — its old and new rows fall in, the rebuild all of
+them, with the same statement, so both give the same rows (`summary_rows()`, `analytics_differences()`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
-from khuyencong.indicators.models import Fact, IndicatorSource, ManualValue, Measure, ReportStatus
+from khuyencong.indicators.models import (
+    SUMMARY_MEASURES,
+    Fact,
+    IndicatorSource,
+    ManualValue,
+    Measure,
+    ReportStatus,
+    Summary,
+)
 from khuyencong.programmes.models import (
     BudgetLine,
     MoneyMovement,
@@ -55,6 +70,35 @@ MONEY_MEASURES = (Measure.PLANNED, Measure.ADVANCED, Measure.PAID, Measure.REFUN
 REBUILD_CHUNK = 2000
 # Every column but the id: what two versions of the table are compared on.
 FACT_COLUMNS = tuple(field.attname for field in Fact._meta.concrete_fields if not field.primary_key)
+SUMMARY_COLUMNS = tuple(field.attname for field in Summary._meta.concrete_fields if not field.primary_key)
+# A summary cell: what a project's rows share, so a refresh recomputes at most its old and its new cell.
+CELL = ("programme_id", "province_id", "legacy_province_id", "year")
+OUTPUT_MEASURES = (Measure.OUTPUT_PLANNED, Measure.OUTPUT_ACTUAL)
+
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)  # measure codes: constants of this module, never input
+
+
+# The summary rows of the fact rows matching {where}, in SUMMARY_COLUMNS order. Standard SQL (SQLite and
+# PostgreSQL). `projects` marks a project's first content row: the smallest content item, or the row without one.
+_SUMMARY_SELECT = f"""
+SELECT f.measure, f.programme_id, f.province_id, f.legacy_province_id, f.year,
+    CASE WHEN f.measure IN ({_sql_list(MONEY_MEASURES)}) THEN f.source_id END,
+    CASE WHEN f.measure = '{Measure.PROJECT}' THEN f.content_item_id END,
+    CASE WHEN f.measure IN ({_sql_list(OUTPUT_MEASURES)}) THEN f.indicator_id END,
+    CASE WHEN f.measure IN ({_sql_list((Measure.PROJECT, *OUTPUT_MEASURES))}) THEN f.project_kind ELSE '' END,
+    CASE WHEN f.measure = '{Measure.PROJECT}' THEN f.status ELSE '' END,
+    COUNT(*),
+    SUM(CASE WHEN f.measure = '{Measure.PROJECT}' AND (f.content_item_id IS NULL OR f.content_item_id = (
+        SELECT MIN(g.content_item_id) FROM indicators_fact g
+        WHERE g.project_id = f.project_id AND g.measure = '{Measure.PROJECT}')) THEN 1 ELSE 0 END),
+    SUM(f.amount),
+    SUM(f.value)
+FROM indicators_fact f
+WHERE f.measure IN ({_sql_list(SUMMARY_MEASURES)}) AND ({{where}})
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+"""
 
 
 def _require_transaction() -> None:
@@ -149,12 +193,77 @@ def _report_facts(report_ids: Iterable[int]) -> list[Fact]:
     ]
 
 
+def _cells_condition(cells: Iterable[tuple]) -> tuple[str, list]:
+    """SQL matching the fact rows of these cells (an empty province or programme matches IS NULL)."""
+    alternatives, params = [], []
+    for cell in cells:
+        parts = []
+        for column, value in zip(CELL, cell, strict=True):
+            if value is None:
+                parts.append(f"f.{column} IS NULL")
+            else:
+                parts.append(f"f.{column} = %s")
+                params.append(value)
+        alternatives.append("(" + " AND ".join(parts) + ")")
+    return " OR ".join(alternatives) or "1 = 0", params
+
+
+def _summary_insert(where: str, params: list) -> None:
+    columns = ", ".join(Summary._meta.get_field(name).column for name in SUMMARY_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO indicators_summary ({columns}) " + _SUMMARY_SELECT.format(where=where), params)
+
+
+def _lock_cells(cells: set[tuple]) -> None:
+    """Serialise the refreshes of the same cells until the transaction ends (PostgreSQL; SQLite has one writer).
+
+    Without it two projects of one cell refreshed at once would each delete the cell's rows and insert their own
+    recomputation, leaving both. Cells are locked in a fixed order, so two refreshes cannot deadlock on them.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted({_cell_key(cell) for cell in cells}):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _cell_key(cell: tuple) -> int:
+    """A stable signed 64-bit number for a cell (PostgreSQL advisory lock keys are bigint)."""
+    return int.from_bytes(hashlib.blake2b(repr(cell).encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _refresh_summary_cells(cells: set[tuple]) -> None:
+    """Recompute the summary rows of these cells from the fact rows (inside the caller's transaction)."""
+    if not cells:
+        return
+    _lock_cells(cells)
+    condition = Q(pk__in=[])
+    for cell in cells:
+        condition |= Q(**dict(zip(CELL, cell, strict=True)))
+    Summary.objects.filter(condition).delete()
+    _summary_insert(*_cells_condition(cells))
+
+
 def analytics_refresh_project(project_id: int) -> None:
-    """Recompute one project's rows. Called by the programmes services that change a project, its budget,
-    beneficiaries, outputs or approved money, inside their transaction (the project row is locked there)."""
+    """Recompute one project's rows and the summary cells they fall in. Called by the programmes services that
+    change a project, its budget, beneficiaries, outputs or approved money, inside their transaction (the
+    project row is locked there)."""
     _require_transaction()
+    old = Fact.objects.filter(project_id=project_id, measure__in=SUMMARY_MEASURES)
+    cells = set(old.values_list(*CELL).distinct().order_by())
     Fact.objects.filter(project_id=project_id).delete()
-    Fact.objects.bulk_create(_project_facts([project_id]))
+    facts = _project_facts([project_id])
+    Fact.objects.bulk_create(facts)
+    cells |= {tuple(getattr(fact, name) for name in CELL) for fact in facts if fact.measure in SUMMARY_MEASURES}
+    _refresh_summary_cells(cells)
+
+
+def rebuild_summary() -> int:
+    """Recompute the whole summary from the fact table (one statement); returns its number of rows."""
+    with transaction.atomic():
+        Summary.objects.all().delete()
+        _summary_insert("1 = 1", [])
+        return Summary.objects.count()
 
 
 def analytics_refresh_report(report_id: int) -> None:
@@ -186,6 +295,9 @@ def rebuild_analytics(*, log: Callable[[str], None] | None = None) -> dict[str, 
             Fact.objects.bulk_create(chunk, batch_size=5000)
             for fact in chunk:
                 counts[fact.measure] += 1
+        summary = rebuild_summary()
+        if log:
+            log(f"  bảng tổng hợp: {summary} dòng")
     return dict(sorted(counts.items()))
 
 
@@ -203,15 +315,44 @@ def fact_rows() -> list[tuple]:
     return sorted((tuple(_normal(value) for value in row) for row in Fact.objects.values_list(*FACT_COLUMNS)), key=repr)
 
 
-def analytics_differences(*, limit: int = 10) -> list[str]:
-    """How the stored rows differ from the rows the records give now (empty: the table is exact)."""
-    expected = sorted((_row(fact) for chunk in _all_facts() for fact in chunk), key=repr)
-    stored = fact_rows()
+def summary_rows() -> list[tuple]:
+    """The stored summary rows, without ids, sorted."""
+    return sorted(
+        (tuple(_normal(value) for value in row) for row in Summary.objects.values_list(*SUMMARY_COLUMNS)), key=repr
+    )
+
+
+def _summary_expected() -> list[tuple]:
+    """The summary rows the stored fact rows give (the statement of the refresh, without writing)."""
+    decimals = SUMMARY_COLUMNS.index("value")
+    with connection.cursor() as cursor:
+        cursor.execute(_SUMMARY_SELECT.format(where="1 = 1"))
+        rows = cursor.fetchall()
+    field = Summary._meta.get_field("value")
+    result = []
+    for row in rows:
+        row = list(row)
+        if row[decimals] is not None:  # as the column stores it: two decimals
+            row[decimals] = field.to_python(round(Decimal(str(row[decimals])), field.decimal_places))
+        row[SUMMARY_COLUMNS.index("amount")] = int(row[SUMMARY_COLUMNS.index("amount")])
+        result.append(tuple(_normal(value) for value in row))
+    return sorted(result, key=repr)
+
+
+def _differences(label: str, columns: tuple, expected: list, stored: list, limit: int) -> list[str]:
     if expected == stored:
         return []
     missing = set(expected) - set(stored)
     extra = set(stored) - set(expected)
-    found = [f"Số dòng: lưu {len(stored)}, đúng ra {len(expected)}."]
-    found += [f"Thiếu: {dict(zip(FACT_COLUMNS, row, strict=True))}" for row in sorted(missing, key=repr)[:limit]]
-    found += [f"Thừa: {dict(zip(FACT_COLUMNS, row, strict=True))}" for row in sorted(extra, key=repr)[:limit]]
+    found = [f"{label} — số dòng: lưu {len(stored)}, đúng ra {len(expected)}."]
+    found += [f"Thiếu: {dict(zip(columns, row, strict=True))}" for row in sorted(missing, key=repr)[:limit]]
+    found += [f"Thừa: {dict(zip(columns, row, strict=True))}" for row in sorted(extra, key=repr)[:limit]]
     return found
+
+
+def analytics_differences(*, limit: int = 10) -> list[str]:
+    """How the stored rows differ from the rows the records give now, and the stored summary from the sums of
+    the fact rows (empty: both tables are exact)."""
+    expected = sorted((_row(fact) for chunk in _all_facts() for fact in chunk), key=repr)
+    found = _differences("Bảng số liệu", FACT_COLUMNS, expected, fact_rows(), limit)
+    return found + _differences("Bảng tổng hợp", SUMMARY_COLUMNS, _summary_expected(), summary_rows(), limit)

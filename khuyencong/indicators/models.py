@@ -346,7 +346,79 @@ class Fact(models.Model):
             models.Index(fields=["programme", "measure", "year"], name="ind_fact_programme_idx"),
             models.Index(fields=["measure", "indicator", "year"], name="ind_fact_indicator_idx"),
             models.Index(fields=["province", "commune", "measure"], name="ind_fact_commune_idx"),
+            # Covers the counts of distinct establishments supported (the one figure the summary cannot add
+            # up): read from the index alone, in establishment order within a programme.
+            models.Index(
+                fields=[
+                    "measure",
+                    "programme",
+                    "establishment",
+                    "status",
+                    "province",
+                    "legacy_province",
+                    "year",
+                    "project_kind",
+                    "amount",
+                ],
+                name="ind_fact_supported_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.year} {self.amount or self.value}"
+
+
+# Measures the summary holds: every project-derived one but `supported` (whose distinct establishments do not
+# add up across groups) — and not `manual` (a few thousand rows, aggregated per indicator in Python).
+SUMMARY_MEASURES = (
+    Measure.PROJECT, Measure.PLANNED, Measure.ADVANCED, Measure.PAID, Measure.REFUNDED, Measure.SETTLED,
+    Measure.OUTPUT_PLANNED, Measure.OUTPUT_ACTUAL,
+)  # fmt: skip
+
+
+class Summary(models.Model):
+    """The fact rows added up at the grain the dashboards read. Never written except by `analytics.py`, from
+    the fact table, in the same transaction (the cells a refreshed project touches are recomputed) and by
+    `rebuild_analytics` (all of it, with the same SQL).
+
+    Grain, per measure (the other key columns empty): `project` — programme, current and former province,
+    year, project kind, status, content item; money (`planned` … `settled`) — programme, provinces, year,
+    source; outputs — programme, provinces, year, project kind, indicator. `row_count` is the number of fact rows
+    (for `project`: projects with that content item); `projects`, for `project` only, the projects whose first
+    content row this is, so that adding it up over any filter counts each project once.
+    """
+
+    measure = models.CharField(max_length=16, choices=Measure.choices)
+    programme = models.ForeignKey(
+        "programmes.Programme", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    province = models.ForeignKey("geo.Unit", null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    legacy_province = models.ForeignKey(
+        "geo.Unit", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    year = models.PositiveSmallIntegerField()
+    source = models.ForeignKey(
+        "programmes.FundingSource", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    content_item = models.ForeignKey(
+        "programmes.ContentItem", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    indicator = models.ForeignKey(Indicator, null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    project_kind = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=20, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    projects = models.PositiveIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+    value = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = _("Dòng số liệu phân tích tổng hợp")
+        verbose_name_plural = _("Bảng số liệu phân tích tổng hợp")
+        indexes = [
+            models.Index(fields=["programme", "measure", "year"], name="ind_summary_programme_idx"),
+            models.Index(fields=["measure", "year"], name="ind_summary_measure_year_idx"),
+            models.Index(fields=["province", "measure", "year"], name="ind_summary_province_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.year} {self.amount or self.value or self.row_count}"

@@ -1,8 +1,11 @@
 """Every read of indicators, targets, reports and dashboards: always given the user, always scoped.
 
-Dashboard figures come from the fact table only (`Fact`, kept by `analytics.py`), one grouped query per figure
-family on indexed columns, never from the raw project, money or output tables; tests compare each figure with an
-independent sum over those raw tables (tests/indicators/test_dashboard_figures.py).
+Dashboard figures come from the analytics tables only (kept by `analytics.py`), one grouped query per figure
+family on indexed columns, never from the raw project, money or output tables: the summary (`Summary`, the fact
+rows added up by programme, province, former province and year) for project counts, money and outputs; the fact
+table (`Fact`) for what does not add up or needs the commune (distinct establishments supported, commune areas,
+provinces' reported values). Tests compare each figure with an independent sum over the raw tables
+(tests/indicators/test_dashboard_figures.py).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from khuyencong.indicators.models import (
     IndicatorSource,
     ManualReport,
     Measure,
+    Summary,
     Target,
 )
 from khuyencong.programmes.models import (
@@ -106,20 +110,19 @@ def default_programme(user) -> Programme | None:
 # --- Fact querysets -----------------------------------------------------------------------------------------
 
 
-def _scoped_facts(user) -> QuerySet[Fact]:
-    return scope_queryset(user, Fact.objects.all(), province="province_id", establishment=None)
-
-
 @dataclass(frozen=True)
 class FactQuery:
-    """The fact rows a page may sum: the user's scope, the page's province and the filters."""
+    """The fact (or summary) rows a page may sum: the user's scope, the page's province and the filters."""
 
     user: object
     province: Unit | None
     filters: Filters
 
-    def _base(self) -> QuerySet[Fact]:
-        facts = _scoped_facts(self.user)
+    def _scoped(self, model: type[Fact] | type[Summary]) -> QuerySet:
+        return scope_queryset(self.user, model.objects.all(), province="province_id", establishment=None)
+
+    def _base(self, model: type[Fact] | type[Summary] = Fact) -> QuerySet:
+        facts = self._scoped(model)
         if self.province is not None:
             facts = facts.filter(province=self.province)
         if self.filters.year_from:
@@ -128,17 +131,19 @@ class FactQuery:
             facts = facts.filter(year__lte=self.filters.last_year)
         return facts
 
-    def projects(self, *measures: str) -> QuerySet[Fact]:
-        """Project-derived rows of these measures (source filter applied as the project's kind)."""
-        facts = self._base().filter(measure__in=measures)
+    def projects(self, *measures: str, summary: bool = False) -> QuerySet:
+        """Project-derived rows of these measures (source filter applied as the project's kind), from the summary
+        when `summary` (its rows carry `projects`, `row_count`, `amount` and `value` sums instead of ids)."""
+        facts = self._base(Summary if summary else Fact).filter(measure__in=measures)
         if self.filters.programme is not None:
             facts = facts.filter(programme=self.filters.programme)
         if self.filters.project_kind:
             facts = facts.filter(project_kind=self.filters.project_kind)
         return facts
 
-    def money(self) -> QuerySet[Fact]:
-        facts = self._base().filter(measure__in=MONEY_MEASURES)
+    def money(self) -> QuerySet[Summary]:
+        """Money rows of the summary (by programme, provinces, year and source)."""
+        facts = self._base(Summary).filter(measure__in=MONEY_MEASURES)
         if self.filters.programme is not None:
             facts = facts.filter(programme=self.filters.programme)
         if self.filters.source is not None:
@@ -211,7 +216,7 @@ def actuals(query: FactQuery, indicators: list[Indicator], *, by: tuple[str, ...
     by = tuple(by)
     if any(i.source == IndicatorSource.OUTPUTS for i in indicators):
         rows = (
-            query.projects(Measure.OUTPUT_PLANNED, Measure.OUTPUT_ACTUAL)
+            query.projects(Measure.OUTPUT_PLANNED, Measure.OUTPUT_ACTUAL, summary="commune_id" not in by)
             .values("measure", "indicator_id", *by)
             .annotate(total=Sum("value"))
             .order_by()
@@ -520,23 +525,23 @@ class Kpis:
 
 
 def kpis(query: FactQuery, fund_rows: list[FundsRow]) -> Kpis:
-    counts = query.projects(Measure.PROJECT).aggregate(
-        total=Count("project", distinct=True),
-        approved=Count("project", distinct=True, filter=Q(status__in=APPROVED_STATES)),
+    counts = query.projects(Measure.PROJECT, summary=True).aggregate(
+        total=Sum("projects"), approved=Sum("projects", filter=Q(status__in=APPROVED_STATES))
     )
     state = [row for row in fund_rows if row.source.is_state_budget]
     supported = query.projects(Measure.SUPPORTED).aggregate(n=Count("establishment", distinct=True))["n"]
     return Kpis(
-        projects=counts["total"], approved_projects=counts["approved"], state_planned=sum(r.planned for r in state),
-        disbursed=sum(r.disbursed for r in state), settled=sum(r.settled for r in state), establishments=supported,
+        projects=counts["total"] or 0, approved_projects=counts["approved"] or 0,
+        state_planned=sum(r.planned for r in state), disbursed=sum(r.disbursed for r in state),
+        settled=sum(r.settled for r in state), establishments=supported,
     )  # fmt: skip
 
 
 def projects_by_status(query: FactQuery) -> list[dict]:
     counts = dict(
-        query.projects(Measure.PROJECT)
+        query.projects(Measure.PROJECT, summary=True)
         .values("status")
-        .annotate(n=Count("project", distinct=True))
+        .annotate(n=Sum("projects"))
         .values_list("status", "n")
     )
     return [
@@ -547,11 +552,11 @@ def projects_by_status(query: FactQuery) -> list[dict]:
 
 
 def projects_by_content(query: FactQuery) -> list[dict]:
-    """Projects per content item (a project with two contents counts under each)."""
+    """Projects per content item (a project with two contents counts under each: one fact row per content)."""
     counts = dict(
-        query.projects(Measure.PROJECT)
+        query.projects(Measure.PROJECT, summary=True)
         .values("content_item_id")
-        .annotate(n=Count("project", distinct=True))
+        .annotate(n=Sum("row_count"))
         .values_list("content_item_id", "n")
     )
     items = ContentItem.objects.in_bulk([pk for pk in counts if pk is not None])
@@ -629,10 +634,10 @@ def areas(query: FactQuery, indicators: list[Indicator]) -> tuple[str, list[Area
             target.establishments, target.projects, target.support = row["n"], row["projects"], int(row["money"])
     else:
         for row in (
-            query.projects(Measure.PROJECT)
+            query.projects(Measure.PROJECT, summary=True)
             .filter(status__in=APPROVED_STATES)
             .values(key, "province_id")
-            .annotate(n=Count("project", distinct=True))
+            .annotate(n=Sum("projects"))
             .order_by()
         ):
             area(row[key]).projects += row["n"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from khuyencong.indicators.models import Fact, Indicator
+from khuyencong.indicators.models import Fact, Indicator, Summary
 from khuyencong.indicators.selectors import FactQuery, Filters, actuals, progress, targets_for
 from khuyencong.programmes.models import Programme, ProgrammeLevel
 
@@ -35,15 +35,8 @@ class IndicatorFigures:
 class AreaFacts(FactQuery):
     """FactQuery for a report's area (its province, or the country) rather than for a user's scope."""
 
-    def _base(self) -> QuerySet[Fact]:
-        facts = Fact.objects.all()
-        if self.province is not None:
-            facts = facts.filter(province=self.province)
-        if self.filters.year_from:
-            facts = facts.filter(year__gte=self.filters.year_from)
-        if self.filters.last_year:
-            facts = facts.filter(year__lte=self.filters.last_year)
-        return facts
+    def _scoped(self, model: type[Fact] | type[Summary]) -> QuerySet:
+        return model.objects.all()
 
 
 def programme_for(year: int) -> Programme | None:

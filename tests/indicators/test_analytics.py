@@ -1,4 +1,5 @@
-"""The fact table kept by the services equals, row for row, the one `rebuild_analytics` computes from scratch."""
+"""The fact table and its summary kept by the services equal, row for row, the ones `rebuild_analytics` computes
+from scratch."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from khuyencong.indicators.analytics import (
     analytics_refresh_project,
     fact_rows,
     rebuild_analytics,
+    summary_rows,
 )
-from khuyencong.indicators.models import Fact, Measure
+from khuyencong.indicators.models import SUMMARY_MEASURES, Fact, Measure, Summary
 from khuyencong.programmes import services as programme_services
 from khuyencong.programmes.models import FundingSource, Project, ProjectStatus
 from khuyencong.synthetic.generate import generate
@@ -32,13 +34,17 @@ THROUGH_SERVICES = Scale("analytics", 150, 40, 110, 90, 0, 2.0, provinces=("01",
 def test_rebuild_reproduces_the_table_the_services_kept():
     generate(THROUGH_SERVICES, 7, mode="services", log=lambda text: None)
     add_manual_reports({"01", "86"})
-    kept = fact_rows()
+    kept, kept_summary = fact_rows(), summary_rows()
     measures = {row[0] for row in kept}
     assert measures == set(Measure.values), f"the dataset must exercise every measure, got {sorted(measures)}"
     assert len(kept) > 200
 
+    assert {row[0] for row in kept_summary} == set(SUMMARY_MEASURES)
+    assert len(kept_summary) < len(kept)
+
     counts = rebuild_analytics()
     assert fact_rows() == kept
+    assert summary_rows() == kept_summary
     assert sum(counts.values()) == len(kept)
     assert analytics_differences() == []
 
@@ -55,6 +61,14 @@ def test_the_check_command_finds_a_drifted_table_and_the_rebuild_mends_it(genera
     out = io.StringIO()
     call_command("rebuild_analytics", stdout=out)
     assert "planned" in out.getvalue()
+    assert analytics_differences() == []
+
+    row = Summary.objects.filter(measure=Measure.PAID).first()
+    Summary.objects.filter(pk=row.pk).update(amount=row.amount + 1)
+    assert any("tổng hợp" in line for line in analytics_differences())
+    with pytest.raises(CommandError, match="khác"):
+        call_command("rebuild_analytics", "--check", stdout=io.StringIO())
+    call_command("rebuild_analytics", stdout=io.StringIO())
     assert analytics_differences() == []
 
 
@@ -75,15 +89,21 @@ def test_approving_money_updates_the_figures_in_the_same_transaction(generated):
     def paid_facts() -> int:
         return sum(Fact.objects.filter(project=project, measure=Measure.PAID).values_list("amount", flat=True))
 
+    def paid_summary() -> int:
+        return sum(Summary.objects.filter(measure=Measure.PAID).values_list("amount", flat=True))
+
+    summary_before = paid_summary()
+
     before = paid_facts()
     assert analytics_differences() == []  # a pending movement is not a figure yet
     with pytest.raises(RuntimeError), transaction.atomic():
         programme_services.money_decide(actor=staff("sinh.cuc.ld"), movement_id=movement.pk, approve=True)
         assert paid_facts() == before + amount
         raise RuntimeError("the caller's transaction fails after the approval")
-    assert paid_facts() == before
+    assert paid_facts() == before and paid_summary() == summary_before
     programme_services.money_decide(actor=staff("sinh.cuc.ld"), movement_id=movement.pk, approve=True)
     assert paid_facts() == before + amount
+    assert paid_summary() == summary_before + amount
     assert analytics_differences() == []
 
 
