@@ -80,8 +80,9 @@ def _sql_list(values) -> str:
     return ", ".join(f"'{value}'" for value in values)  # measure codes: constants of this module, never input
 
 
-# The summary rows of the fact rows matching {where}, in SUMMARY_COLUMNS order. Standard SQL (SQLite and
-# PostgreSQL). `projects` marks a project's first content row: the smallest content item, or the row without one.
+# The summary rows of the fact rows matching {where} (a condition on the alias `f`; {where_g} is the same on `g`),
+# in SUMMARY_COLUMNS order. Standard SQL (SQLite and PostgreSQL). `projects` counts a project at its first content
+# row — the smallest content item (found once per project by the joined subquery), or the row without one.
 _SUMMARY_SELECT = f"""
 SELECT f.measure, f.programme_id, f.province_id, f.legacy_province_id, f.year,
     CASE WHEN f.measure IN ({_sql_list(MONEY_MEASURES)}) THEN f.source_id END,
@@ -90,12 +91,16 @@ SELECT f.measure, f.programme_id, f.province_id, f.legacy_province_id, f.year,
     CASE WHEN f.measure IN ({_sql_list((Measure.PROJECT, *OUTPUT_MEASURES))}) THEN f.project_kind ELSE '' END,
     CASE WHEN f.measure = '{Measure.PROJECT}' THEN f.status ELSE '' END,
     COUNT(*),
-    SUM(CASE WHEN f.measure = '{Measure.PROJECT}' AND (f.content_item_id IS NULL OR f.content_item_id = (
-        SELECT MIN(g.content_item_id) FROM indicators_fact g
-        WHERE g.project_id = f.project_id AND g.measure = '{Measure.PROJECT}')) THEN 1 ELSE 0 END),
+    SUM(CASE WHEN f.measure = '{Measure.PROJECT}' AND (f.content_item_id IS NULL OR f.content_item_id = pf.item)
+        THEN 1 ELSE 0 END),
     SUM(f.amount),
     SUM(f.value)
 FROM indicators_fact f
+LEFT JOIN (
+    SELECT g.project_id, MIN(g.content_item_id) AS item FROM indicators_fact g
+    WHERE g.measure = '{Measure.PROJECT}' AND ({{where_g}})
+    GROUP BY g.project_id
+) pf ON f.measure = '{Measure.PROJECT}' AND pf.project_id = f.project_id
 WHERE f.measure IN ({_sql_list(SUMMARY_MEASURES)}) AND ({{where}})
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 """
@@ -193,25 +198,36 @@ def _report_facts(report_ids: Iterable[int]) -> list[Fact]:
     ]
 
 
-def _cells_condition(cells: Iterable[tuple]) -> tuple[str, list]:
-    """SQL matching the fact rows of these cells (an empty province or programme matches IS NULL)."""
+def _cells_condition(cells: Iterable[tuple], alias: str) -> tuple[str, list]:
+    """SQL matching the fact rows (as `alias`) of these cells (an empty province or programme matches IS NULL)."""
     alternatives, params = [], []
     for cell in cells:
         parts = []
         for column, value in zip(CELL, cell, strict=True):
             if value is None:
-                parts.append(f"f.{column} IS NULL")
+                parts.append(f"{alias}.{column} IS NULL")
             else:
-                parts.append(f"f.{column} = %s")
+                parts.append(f"{alias}.{column} = %s")
                 params.append(value)
         alternatives.append("(" + " AND ".join(parts) + ")")
     return " OR ".join(alternatives) or "1 = 0", params
 
 
-def _summary_insert(where: str, params: list) -> None:
+def _summary_select(cells: Iterable[tuple] | None) -> tuple[str, list]:
+    """The summary statement for these cells (None: every cell) and its parameters."""
+    if cells is None:
+        return _SUMMARY_SELECT.format(where="1 = 1", where_g="1 = 1"), []
+    cells = list(cells)
+    where_g, params_g = _cells_condition(cells, "g")
+    where, params = _cells_condition(cells, "f")
+    return _SUMMARY_SELECT.format(where=where, where_g=where_g), params_g + params
+
+
+def _summary_insert(cells: Iterable[tuple] | None) -> None:
     columns = ", ".join(Summary._meta.get_field(name).column for name in SUMMARY_COLUMNS)
+    select, params = _summary_select(cells)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO indicators_summary ({columns}) " + _SUMMARY_SELECT.format(where=where), params)
+        cursor.execute(f"INSERT INTO indicators_summary ({columns}) " + select, params)
 
 
 def _lock_cells(cells: set[tuple]) -> None:
@@ -241,7 +257,7 @@ def _refresh_summary_cells(cells: set[tuple]) -> None:
     for cell in cells:
         condition |= Q(**dict(zip(CELL, cell, strict=True)))
     Summary.objects.filter(condition).delete()
-    _summary_insert(*_cells_condition(cells))
+    _summary_insert(cells)
 
 
 def analytics_refresh_project(project_id: int) -> None:
@@ -262,7 +278,7 @@ def rebuild_summary() -> int:
     """Recompute the whole summary from the fact table (one statement); returns its number of rows."""
     with transaction.atomic():
         Summary.objects.all().delete()
-        _summary_insert("1 = 1", [])
+        _summary_insert(None)
         return Summary.objects.count()
 
 
@@ -326,7 +342,7 @@ def _summary_expected() -> list[tuple]:
     """The summary rows the stored fact rows give (the statement of the refresh, without writing)."""
     decimals = SUMMARY_COLUMNS.index("value")
     with connection.cursor() as cursor:
-        cursor.execute(_SUMMARY_SELECT.format(where="1 = 1"))
+        cursor.execute(_summary_select(None)[0])
         rows = cursor.fetchall()
     field = Summary._meta.get_field("value")
     result = []

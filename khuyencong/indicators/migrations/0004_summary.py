@@ -15,12 +15,16 @@ SELECT f.measure, f.programme_id, f.province_id, f.legacy_province_id, f.year,
     CASE WHEN f.measure IN ('project', 'output_planned', 'output_actual') THEN f.project_kind ELSE '' END,
     CASE WHEN f.measure = 'project' THEN f.status ELSE '' END,
     COUNT(*),
-    SUM(CASE WHEN f.measure = 'project' AND (f.content_item_id IS NULL OR f.content_item_id = (
-        SELECT MIN(g.content_item_id) FROM indicators_fact g
-        WHERE g.project_id = f.project_id AND g.measure = 'project')) THEN 1 ELSE 0 END),
+    SUM(CASE WHEN f.measure = 'project' AND (f.content_item_id IS NULL OR f.content_item_id = pf.item)
+        THEN 1 ELSE 0 END),
     SUM(f.amount),
     SUM(f.value)
 FROM indicators_fact f
+LEFT JOIN (
+    SELECT g.project_id, MIN(g.content_item_id) AS item FROM indicators_fact g
+    WHERE g.measure = 'project'
+    GROUP BY g.project_id
+) pf ON f.measure = 'project' AND pf.project_id = f.project_id
 WHERE f.measure IN ('project', 'planned', 'advanced', 'paid', 'refunded', 'settled', 'output_planned',
     'output_actual')
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
