@@ -8,25 +8,23 @@ from django.db import migrations, models
 FILL = """
 INSERT INTO indicators_summary (measure, programme_id, province_id, legacy_province_id, year, source_id,
     content_item_id, indicator_id, project_kind, status, row_count, projects, amount, value)
-SELECT f.measure, f.programme_id, f.province_id, f.legacy_province_id, f.year,
-    CASE WHEN f.measure IN ('planned', 'advanced', 'paid', 'refunded', 'settled') THEN f.source_id END,
-    CASE WHEN f.measure = 'project' THEN f.content_item_id END,
-    CASE WHEN f.measure IN ('output_planned', 'output_actual') THEN f.indicator_id END,
-    CASE WHEN f.measure IN ('project', 'output_planned', 'output_actual') THEN f.project_kind ELSE '' END,
-    CASE WHEN f.measure = 'project' THEN f.status ELSE '' END,
+SELECT measure, programme_id, province_id, legacy_province_id, year,
+    CASE WHEN measure IN ('planned', 'advanced', 'paid', 'refunded', 'settled') THEN source_id END,
+    CASE WHEN measure = 'project' THEN content_item_id END,
+    CASE WHEN measure IN ('output_planned', 'output_actual') THEN indicator_id END,
+    CASE WHEN measure IN ('project', 'output_planned', 'output_actual') THEN project_kind ELSE '' END,
+    CASE WHEN measure = 'project' THEN status ELSE '' END,
     COUNT(*),
-    SUM(CASE WHEN f.measure = 'project' AND (f.content_item_id IS NULL OR f.content_item_id = pf.item)
+    SUM(CASE WHEN measure = 'project' AND (content_item_id IS NULL OR content_item_id = first_item)
         THEN 1 ELSE 0 END),
-    SUM(f.amount),
-    SUM(f.value)
-FROM indicators_fact f
-LEFT JOIN (
-    SELECT g.project_id, MIN(g.content_item_id) AS item FROM indicators_fact g
-    WHERE g.measure = 'project'
-    GROUP BY g.project_id
-) pf ON f.measure = 'project' AND pf.project_id = f.project_id
-WHERE f.measure IN ('project', 'planned', 'advanced', 'paid', 'refunded', 'settled', 'output_planned',
-    'output_actual')
+    SUM(amount),
+    SUM(value)
+FROM (
+    SELECT f.*, MIN(f.content_item_id) OVER (PARTITION BY f.project_id, f.measure) AS first_item
+    FROM indicators_fact f
+    WHERE f.measure IN ('project', 'planned', 'advanced', 'paid', 'refunded', 'settled', 'output_planned',
+        'output_actual')
+) facts
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 """
 
