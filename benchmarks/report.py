@@ -12,6 +12,7 @@ from pathlib import Path
 import django
 
 from benchmarks.databases import ROOT
+from benchmarks.scenarios import WARMUP_REQUESTS
 
 NOTES_FILE = ROOT / "benchmarks" / "NOTES.md"
 
@@ -73,7 +74,8 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
             f"(the run took {(time.time() - started) / 60:.0f} min)"
         )
         + f"; scale `{args.scale}`, seed {args.seed}, "
-        f"{args.repeat} timed requests per page (after 3 warm-up ones), mixed load for {args.load_seconds} s",
+        f"{args.repeat} timed requests per page (after {WARMUP_REQUESTS} warm-up ones), "
+        f"mixed load for {args.load_seconds} s",
         *machine(),
         f"- Load average (1, 5, 15 min) before: {', '.join(f'{x:.1f}' for x in load[0])}; after: "
         f"{', '.join(f'{x:.1f}' for x in load[1])} (2 cores: above 2 means other work ran at the same time "

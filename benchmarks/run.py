@@ -40,14 +40,14 @@ def base_env() -> dict:
     return env
 
 
-def run_child(db: str, env: dict, args, out: Path) -> dict:
+def run_child(db: str, env: dict, args, out: Path, dataset: dict) -> dict:
     command = [PYTHON, "-m", "benchmarks.child", "--db", db, "--out", str(out), "--repeat", str(args.repeat),
                "--load-seconds", str(args.load_seconds), "--import-rows", str(args.import_rows),
                "--memory-rows", args.memory_rows, "--only", args.only]  # fmt: skip
     if args.smoke:
         command.append("--smoke")
     subprocess.run(command, env=env, cwd=ROOT, check=True)
-    result = json.loads(out.read_text())
+    result = {**json.loads(out.read_text()), "dataset": dataset}
     if args.smoke:
         return result
     kept = BENCH_DIR / f"results-{db}.json"  # `--report-only` rewrites the report from the last results
@@ -56,7 +56,7 @@ def run_child(db: str, env: dict, args, out: Path) -> dict:
         fresh = {entry["code"]: entry for entry in result["scenarios"]}
         previous["scenarios"] = [fresh.pop(entry["code"], entry) for entry in previous["scenarios"]]
         previous["scenarios"] += list(fresh.values())
-        result = previous
+        result = {**previous, "dataset": dataset}
     kept.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return result
 
@@ -75,8 +75,7 @@ def bench_sqlite(args, workdir: Path) -> dict:
     if args.smoke:
         drop()
     dataset = prepare("sqlite", args.scale, args.seed, env, drop=drop, log=log, exists=path.exists, smoke=args.smoke)
-    result = run_child("sqlite", env, args, workdir / "sqlite.json")
-    return {**result, "dataset": dataset}
+    return run_child("sqlite", env, args, workdir / "sqlite.json", dataset)
 
 
 def bench_postgres(args, workdir: Path) -> dict:
@@ -100,7 +99,7 @@ def bench_postgres(args, workdir: Path) -> dict:
         try:
             dataset = prepare("postgres", args.scale, args.seed, env, drop=drop, log=log, exists=exists,
                               smoke=args.smoke)  # fmt: skip
-            return {**run_child("postgres", env, args, workdir / "postgres.json"), "dataset": dataset}
+            return run_child("postgres", env, args, workdir / "postgres.json", dataset)
         finally:
             if args.smoke:
                 pg_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.databases import PYTHON, ROOT
+from benchmarks.server import WORKERS
 from benchmarks.stats import percentile, summary, timed
+
+# Requests before timing a page: two per gunicorn worker, so that every worker has served it once (the first
+# request a worker serves pays for its imports, template compilation and database connection: a process start,
+# not the page, and ≈ 0.8 s on PostgreSQL for the dashboard).
+WARMUP_REQUESTS = 2 * WORKERS
 
 NOT_DATA = ('"django_session"', '"accounts_user"', '"auth_group"', '"accounts_user_groups"', '"axes_')
 
@@ -135,7 +141,7 @@ def http_timings(ctx: Context, persona: str, path: str) -> list[float]:
             raise RuntimeError(f"GET {path} as {persona}: HTTP {status}")
 
     try:
-        return timed(run, ctx.repeat, warmup=1 if ctx.smoke else 3)
+        return timed(run, ctx.repeat, warmup=1 if ctx.smoke else WARMUP_REQUESTS)
     finally:
         client.close()
 
