@@ -49,6 +49,12 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Content-Language only: the page no longer varies with Accept-Language (the parent would say it does),
+        and the project has no language prefixes in its URLs to redirect."""
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
 
 class RequestContextMiddleware:
     """Make the client address and user agent available to services without passing the request down."""
