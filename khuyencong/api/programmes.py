@@ -225,7 +225,7 @@ PROJECT_FIELDS = [name for name in ProjectOut.model_fields if name not in ("impl
 
 
 def _project_out(project) -> dict:
-    """The list fields of one project (with `state_budget` and `disbursed` already computed on it)."""
+    """The list fields of one project (`state_budget` and `disbursed` from its stored money)."""
     return {
         **{name: getattr(project, name) for name in PROJECT_FIELDS},
         "implementing_agency": str(project.implementing_agency),
@@ -308,8 +308,6 @@ class ProjectDetailOut(ProjectOut):
 def _project_detail(user, project_id: int) -> ProjectDetailOut:
     project = access_project(user, project_id)
     data = selectors.project_detail(user, project)
-    project.state_budget = sum(row.planned for row in data["budget"].rows if row.source.is_state_budget)
-    project.disbursed = sum(row.disbursed for row in data["budget"].rows)
     budget = [
         BudgetRowOut(
             source=row.source.code,

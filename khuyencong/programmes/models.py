@@ -431,6 +431,11 @@ class ContractKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("Quyết định giao nhiệm vụ")
 
 
+# The approved movements added up by kind, kept on each project and per source on ProjectMoney (programmes.ledger).
+MONEY_COLUMNS = ("advanced", "paid", "refunded", "settled")
+LEDGER_FIELDS = frozenset({"state_budget", *MONEY_COLUMNS})
+
+
 class Project(models.Model):
     code = models.CharField(_("Mã đề án"), max_length=30, unique=True)
     title = models.CharField(_("Tên đề án"), max_length=500)
@@ -497,11 +502,19 @@ class Project(models.Model):
     settled_on = models.DateField(_("Ngày quyết toán"), null=True, blank=True)
     closed_on = models.DateField(_("Ngày kết thúc"), null=True, blank=True)
 
+    # The project's money, kept by programmes.ledger in the transaction that changes a budget line or approves
+    # a movement, so that lists and their totals read columns instead of summing the movements row by row.
+    state_budget = models.BigIntegerField(_("Kinh phí nhà nước (đồng)"), default=0, editable=False)
+    advanced = models.BigIntegerField(_("Đã tạm ứng (đồng)"), default=0, editable=False)
+    paid = models.BigIntegerField(_("Đã thanh toán (đồng)"), default=0, editable=False)
+    refunded = models.BigIntegerField(_("Đã hoàn trả (đồng)"), default=0, editable=False)
+    settled = models.BigIntegerField(_("Đã quyết toán (đồng)"), default=0, editable=False)
+
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["title_folded"])
+    history = HistoricalRecords(excluded_fields=["title_folded", *sorted(LEDGER_FIELDS)])
 
     class Meta:
         verbose_name = _("Đề án khuyến công")
@@ -527,10 +540,27 @@ class Project(models.Model):
             models.Index(fields=["programme", "year"], name="prog_project_programme_idx"),
             models.Index(fields=["project_type", "year"], name="prog_project_type_idx"),
             models.Index(fields=["legacy_province", "year"], name="prog_project_legacy_idx"),
+            models.Index(fields=["-year", "code"], name="prog_project_list_order_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        """Only programmes.ledger writes the money columns (by a queryset update): a full save of an instance
+        loaded before a movement was approved must not put the old figures back."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in LEDGER_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+    @property
+    def disbursed(self) -> int:
+        """Net disbursed state money: advances + payments − refunds (approved movements)."""
+        return self.advanced + self.paid - self.refunded
 
     @property
     def is_editable(self) -> bool:
@@ -873,6 +903,27 @@ class MoneyMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} — {self.project.code}"
+
+
+class ProjectMoney(models.Model):
+    """One project's money from one source: its budget lines and approved movements added up, kept by
+    programmes.ledger in the same transaction as they change (the list totals add these rows up)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="money")
+    source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="+")
+    planned = models.BigIntegerField(default=0)
+    advanced = models.BigIntegerField(default=0)
+    paid = models.BigIntegerField(default=0)
+    refunded = models.BigIntegerField(default=0)
+    settled = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kinh phí đề án theo nguồn")
+        verbose_name_plural = _("Kinh phí đề án theo nguồn")
+        constraints = [models.UniqueConstraint(fields=["project", "source"], name="programmes_project_money_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.source_id}"
 
 
 class AdjustmentStatus(models.TextChoices):

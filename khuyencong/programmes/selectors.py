@@ -10,7 +10,6 @@ from django.db.models import (
     BigIntegerField,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -27,6 +26,7 @@ from khuyencong.accounts.roles import can, user_roles
 from khuyencong.core.vietnamese import fold_vi
 from khuyencong.programmes import workflow
 from khuyencong.programmes.checks import COUNTED_IN_PLAN
+from khuyencong.programmes.ledger import SOURCE_COLUMNS
 from khuyencong.programmes.models import (
     Adjustment,
     AdjustmentStatus,
@@ -36,7 +36,6 @@ from khuyencong.programmes.models import (
     DeadlineKind,
     FundingSource,
     MoneyMovement,
-    MovementKind,
     MovementStatus,
     Notification,
     PlanAllocation,
@@ -45,6 +44,7 @@ from khuyencong.programmes.models import (
     Project,
     ProjectBeneficiary,
     ProjectKind,
+    ProjectMoney,
     ProjectStatus,
 )
 from khuyencong.programmes.money import Totals, totals_by_source
@@ -93,26 +93,6 @@ def _sum_subquery_by(queryset: QuerySet, group: str):
     return Coalesce(Subquery(summed, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
 
 
-def _sum_subquery(queryset: QuerySet):
-    return _sum_subquery_by(queryset, "project")
-
-
-def _movement_sum(kind: str):
-    return _sum_subquery(
-        MoneyMovement.objects.filter(project=OuterRef("pk"), kind=kind, status=MovementStatus.APPROVED)
-    )
-
-
-def annotate_money(projects: QuerySet[Project]) -> QuerySet[Project]:
-    return projects.annotate(
-        state_budget=_sum_subquery(BudgetLine.objects.filter(project=OuterRef("pk"), source__is_state_budget=True)),
-        advanced=_movement_sum(MovementKind.ADVANCE),
-        paid=_movement_sum(MovementKind.PAYMENT),
-        refunded=_movement_sum(MovementKind.REFUND),
-        settled=_movement_sum(MovementKind.SETTLEMENT),
-    ).annotate(disbursed=F("advanced") + F("paid") - F("refunded"))
-
-
 def project_list(user, *, filters: dict) -> QuerySet[Project]:
     """Filters: q (code or title, without diacritics), year, programme, province, status, content_item,
     source, project_type, kind, late (only projects flagged late)."""
@@ -141,39 +121,25 @@ def project_list(user, *, filters: dict) -> QuerySet[Project]:
 
 
 def project_list_page_rows(projects: QuerySet[Project]) -> QuerySet[Project]:
-    return annotate_money(
-        projects.select_related("programme", "province", "legacy_province", "implementing_agency")
-    ).order_by("-year", "code")
+    """The rows of a list page; their money is the stored columns kept by programmes.ledger."""
+    return projects.select_related("programme", "province", "legacy_province", "implementing_agency").order_by(
+        "-year", "code"
+    )
 
 
 def project_totals(projects: QuerySet[Project]) -> list[dict]:
-    """Planned, advanced, paid, refunded and settled per source over the whole filtered list (two queries)."""
-    ids = projects.order_by().values("pk")
-    planned = dict(
-        BudgetLine.objects.filter(project__in=ids)
+    """Planned, advanced, paid, refunded and settled per source over the whole filtered list: one sum of the
+    stored money per source (programmes.ledger), not of the budget lines and movements themselves."""
+    sums = {
+        row["source_id"]: row
+        for row in ProjectMoney.objects.filter(project__in=projects.order_by().values("pk"))
         .values("source_id")
-        .annotate(total=Sum("amount"))
-        .values_list("source_id", "total")
-    )
-    moved: dict[tuple[int, str], int] = {
-        (row["source_id"], row["kind"]): row["total"]
-        for row in MoneyMovement.objects.filter(project__in=ids, status=MovementStatus.APPROVED)
-        .values("source_id", "kind")
-        .annotate(total=Sum("amount"))
+        .annotate(**{column: Sum(column) for column in SOURCE_COLUMNS})
     }
-    rows = []
-    for source in FundingSource.objects.filter(pk__in=set(planned) | {key[0] for key in moved}):
-        rows.append(
-            {
-                "source": source,
-                "planned": planned.get(source.pk, 0),
-                "advanced": moved.get((source.pk, MovementKind.ADVANCE), 0),
-                "paid": moved.get((source.pk, MovementKind.PAYMENT), 0),
-                "refunded": moved.get((source.pk, MovementKind.REFUND), 0),
-                "settled": moved.get((source.pk, MovementKind.SETTLEMENT), 0),
-            }
-        )
-    return rows
+    return [
+        {"source": source, **{column: sums[source.pk][column] for column in SOURCE_COLUMNS}}
+        for source in FundingSource.objects.filter(pk__in=sums)
+    ]
 
 
 # --- One project ---------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from khuyencong.geo.selectors import current_province_of
 from khuyencong.indicators.analytics import analytics_refresh_project
 from khuyencong.indicators.models import Indicator, IndicatorSource
 from khuyencong.programmes import checks, workflow
+from khuyencong.programmes.ledger import refresh_project_money
 from khuyencong.programmes.models import (
     Adjustment,
     AdjustmentStatus,
@@ -463,6 +464,13 @@ def _clean_budget(project: Project, lines: list[dict], items: set[int]) -> list[
     return rows
 
 
+def _replace_budget(project: Project, rows: list[BudgetLine]) -> None:
+    """New budget lines of a locked project, and its stored money recomputed in the same transaction."""
+    project.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(rows)
+    refresh_project_money(project)
+
+
 def project_budget_set(*, actor, project_id: int, version, lines: list[dict]) -> Project:
     """Replace the budget lines of a draft: [{"source": id, "content_item": id, "amount": đồng}, …]."""
     with transaction.atomic():
@@ -472,8 +480,7 @@ def project_budget_set(*, actor, project_id: int, version, lines: list[dict]) ->
         _editable(project)
         rows = _clean_budget(project, lines, set(project.content_items.values_list("pk", flat=True)))
         before = {"budget": _budget_snapshot(project)}
-        project.budget_lines.all().delete()
-        BudgetLine.objects.bulk_create(rows)
+        _replace_budget(project, rows)
         project.version += 1
         project.save(update_fields=["version", "updated_at"])
         audit_record(
@@ -1236,6 +1243,8 @@ def money_decide(*, actor, movement_id: int, approve: bool, note: str = "", over
         movement.status = MovementStatus.APPROVED if approve else MovementStatus.REJECTED
         movement.decided_by, movement.decided_at, movement.decision_note = actor, timezone.now(), _text(note)
         movement.save()
+        if approve:
+            refresh_project_money(project)
         audit_record(
             actor=actor,
             action=f"money.{movement.kind}.{'approve' if approve else 'reject'}",
@@ -1435,8 +1444,7 @@ def _apply_adjustment(actor, project: Project, adjustment: Adjustment, override_
                     )
                 )
         _fail(problems, _("Không thể áp dụng điều chỉnh."))
-        project.budget_lines.all().delete()
-        BudgetLine.objects.bulk_create(rows)
+        _replace_budget(project, rows)
     project.beneficiaries.filter(pk__in=adjustment.beneficiary_removals).delete()
     for item in adjustment.beneficiary_additions:
         ProjectBeneficiary.objects.create(

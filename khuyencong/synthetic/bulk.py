@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 
 from khuyencong.core.vietnamese import fold_vi, nfc
+from khuyencong.programmes.ledger import refresh_project_money
 from khuyencong.programmes.models import (
     BudgetLine,
     DeadlineKind,
@@ -301,6 +302,7 @@ class BulkWriter:
             ProjectOutput.objects.bulk_create(outputs, batch_size=BATCH)
             ProjectBeneficiary.objects.bulk_create(beneficiaries, batch_size=BATCH)
             MoneyMovement.objects.bulk_create(movements, batch_size=BATCH)
+            refresh_project_money(*rows)
 
 
 def plan_summary(plan: PlanPlan) -> str:

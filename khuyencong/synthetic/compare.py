@@ -15,6 +15,7 @@ from khuyencong.programmes.models import (
     Programme,
     Project,
     ProjectBeneficiary,
+    ProjectMoney,
     ProjectOutput,
     ProjectPartner,
 )
@@ -38,6 +39,7 @@ COMPARED = [
     ProjectOutput,
     ProjectBeneficiary,
     MoneyMovement,
+    ProjectMoney,
 ]
 
 

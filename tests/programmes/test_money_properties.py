@@ -167,6 +167,12 @@ def test_random_money_sequences_never_break_the_invariants(world, money_project,
                 assert totals.settled is None or totals.settled <= BUDGET
                 # The 70% advance share of the norm, never exceeded without a leader's written override.
                 assert totals.advanced <= BUDGET * 70 // 100
+                # The stored money of the project (lists and totals read it) is the approved rows, every step.
+                stored = Project.objects.get(pk=project.pk)
+                assert (stored.advanced, stored.paid, stored.refunded, stored.settled, stored.disbursed) == (
+                    totals.advanced, totals.paid, totals.refunded, totals.settled or 0, totals.net,
+                )  # fmt: skip
+                assert stored.state_budget == BUDGET
             raise Rollback
     except Rollback:
         pass
