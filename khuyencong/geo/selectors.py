@@ -29,6 +29,7 @@ from khuyencong.geo.names import (
 )
 
 __all__ = [
+    "UnitResolver",
     "browse_date",
     "current_province_of",
     "industry_codes",
@@ -168,13 +169,10 @@ def resolve_unit_candidates(
     One element: the unit. Several: the name is ambiguous (importers say "Tên 'X' trùng ở nhiều nơi" and
     list them). None: unknown. Units that ended before `as_of` are included when nothing valid matches;
     check `unit.valid_on(as_of)` and use `roll_up` for today's unit. Units that begin after `as_of` never
-    match.
+    match. `UnitResolver` gives the same answers for many names from units loaded once.
     """
     _check_level(level)
     as_of = as_of or _today()
-    text = clean(text or "")
-    if not text:
-        return []
     scope = (
         Unit.objects.select_related("parent", "province")
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
@@ -184,10 +182,41 @@ def resolve_unit_candidates(
         scope = scope.filter(level=level)
     if within is not None:
         scope = scope.filter(_within(within))
+    return _candidates(text, level, as_of, _QueryScope(scope))
 
+
+class _QueryScope:
+    """The units a name may match, asked of the database (one name at a time)."""
+
+    def __init__(self, scope: QuerySet[Unit]):
+        self.scope = scope
+
+    def with_code(self, code: str, level: str) -> Iterable[Unit]:
+        return self.scope.filter(code=code, level=level)
+
+    def aliases(self, keys: set[str]) -> dict[int, list[tuple[str, str]]]:
+        found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for unit_id, folded, spelled in UnitAlias.objects.filter(alias_folded__in=keys).values_list(
+            "unit_id", "alias_folded", "alias"
+        ):
+            found[unit_id].append((folded, spelled))
+        return found
+
+    def named(self, keys: set[str], unit_ids: Iterable[int]) -> Iterable[Unit]:
+        return self.scope.filter(Q(name_folded__in=keys) | Q(pk__in=list(unit_ids)))
+
+    def with_apostrophe(self) -> Iterable[Unit]:
+        return self.scope.filter(name_folded__contains="'")
+
+
+def _candidates(text: str, level: str | None, as_of: dt.date, scope) -> list[Unit]:
+    """The resolution itself, over a scope that answers four questions (`_QueryScope`, `_PoolScope`)."""
+    text = clean(text or "")
+    if not text:
+        return []
     code = _code_of(text, level)
     if code is not None:
-        found = _best(scope.filter(code=code[0], level=code[1]), as_of)
+        found = _best(scope.with_code(*code), as_of)
         if found:
             return found
 
@@ -195,14 +224,10 @@ def resolve_unit_candidates(
     keys = {key for option in options for key in option.names}
     if not keys:
         return []
-    aliases: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for unit_id, folded, spelled in UnitAlias.objects.filter(alias_folded__in=keys).values_list(
-        "unit_id", "alias_folded", "alias"
-    ):
-        aliases[unit_id].append((folded, spelled))
+    aliases = scope.aliases(keys)
     # folded key → [(unit, the spelling that matched: its name or an alias, whether through an alias)]
     matches: dict[str, list[tuple[Unit, str, bool]]] = defaultdict(list)
-    for unit in scope.filter(Q(name_folded__in=keys) | Q(pk__in=list(aliases))):
+    for unit in scope.named(keys, aliases):
         if unit.name_folded in keys:
             matches[unit.name_folded].append((unit, unit.name, False))
         for folded, spelled in aliases.get(unit.pk, ()):
@@ -212,7 +237,7 @@ def resolve_unit_candidates(
         return found
     # Last resort, one more query: names with an apostrophe written without it ("Cư Mgar", "Ea Hleo").
     bare: dict[str, list[tuple[Unit, str, bool]]] = defaultdict(list)
-    for unit in scope.filter(name_folded__contains="'"):
+    for unit in scope.with_apostrophe():
         bare[without_apostrophes(unit.name_folded)].append((unit, unit.name, False))
     return _first_reading(options, bare, as_of, without_apostrophes)
 
@@ -305,6 +330,143 @@ def current_province_of(unit: Unit, *, as_of: dt.date | None = None) -> Unit:
     """The province to scope a record by: the province of the unit's roll-up."""
     rolled = roll_up(unit, as_of=as_of)
     return rolled if rolled.level == UnitLevel.PROVINCE else rolled.province
+
+
+# --- Resolving many names at once -----------------------------------------------------------------------
+
+
+class _Pool:
+    """The units of one area (every unit of a level, or the units inside one unit), indexed in memory."""
+
+    def __init__(self, units: list[Unit]):
+        self.by_code: dict[str, list[Unit]] = defaultdict(list)
+        self.by_name: dict[str, list[Unit]] = defaultdict(list)
+        self.by_pk: dict[int, Unit] = {}
+        self.apostrophe: list[Unit] = []
+        for unit in units:
+            self.by_pk[unit.pk] = unit
+            self.by_code[unit.code].append(unit)
+            self.by_name[unit.name_folded].append(unit)
+            if "'" in unit.name_folded:
+                self.apostrophe.append(unit)
+
+
+class _PoolScope:
+    """`_QueryScope`'s four questions answered from a pool: the same units, no query."""
+
+    def __init__(self, pool: _Pool, level: str | None, as_of: dt.date, aliases: dict[str, list[tuple[int, str]]]):
+        self.pool, self.level, self.as_of, self.alias_table = pool, level, as_of, aliases
+
+    def _fits(self, unit: Unit) -> bool:
+        return (self.level is None or unit.level == self.level) and (
+            unit.valid_from is None or unit.valid_from <= self.as_of
+        )
+
+    def with_code(self, code: str, level: str) -> list[Unit]:
+        return [unit for unit in self.pool.by_code.get(code, ()) if unit.level == level and self._fits(unit)]
+
+    def aliases(self, keys: set[str]) -> dict[int, list[tuple[str, str]]]:
+        found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for key in keys:
+            for unit_id, spelled in self.alias_table.get(key, ()):
+                found[unit_id].append((key, spelled))
+        return found
+
+    def named(self, keys: set[str], unit_ids: Iterable[int]) -> list[Unit]:
+        units = {unit.pk: unit for key in keys for unit in self.pool.by_name.get(key, ())}
+        for pk in unit_ids:
+            if pk in self.pool.by_pk:
+                units[pk] = self.pool.by_pk[pk]
+        return [unit for unit in units.values() if self._fits(unit)]
+
+    def with_apostrophe(self) -> list[Unit]:
+        return [unit for unit in self.pool.apostrophe if self._fits(unit)]
+
+
+class UnitResolver:
+    """`resolve_unit_candidates` and `roll_up` for many names (an import file): the same answers, with the
+    units of each area read once and every name resolved in memory.
+
+    An area is what a name is looked up in: every province, or the units of one level inside one unit (the
+    communes of a province and of the provinces it came from, the communes of a former district). Each is
+    loaded on its first use with one query; aliases are read once. Answers are kept per (text, level, date,
+    area), roll-ups per unit. Meant for one run: units changed meanwhile are not seen.
+    """
+
+    def __init__(self):
+        self._units: dict[int, Unit] = {}
+        self._pools: dict[tuple[int | None, str | None], _Pool] = {}
+        self._aliases: dict[str, list[tuple[int, str]]] | None = None
+        self._answers: dict[tuple, list[Unit]] = {}
+        self._rolled: dict[tuple[int, dt.date], Unit] = {}
+
+    def candidates(
+        self,
+        text: str,
+        *,
+        level: str | None = None,
+        as_of: dt.date | None = None,
+        within: Unit | None = None,
+    ) -> list[Unit]:
+        """What `resolve_unit_candidates` answers for the same arguments (a new list each time)."""
+        _check_level(level)
+        as_of = as_of or _today()
+        key = (text, level, as_of, within.pk if within is not None else None)
+        if key not in self._answers:
+            if self._aliases is None:
+                self._aliases = defaultdict(list)
+                for unit_id, folded, spelled in UnitAlias.objects.values_list("unit_id", "alias_folded", "alias"):
+                    self._aliases[folded].append((unit_id, spelled))
+            scope = _PoolScope(self._pool(within, level), level, as_of, self._aliases)
+            self._answers[key] = _candidates(text, level, as_of, scope)
+        return list(self._answers[key])
+
+    def _pool(self, within: Unit | None, level: str | None) -> _Pool:
+        key = (within.pk if within is not None else None, level)
+        if key not in self._pools:
+            units = Unit.objects.order_by()
+            if level:
+                units = units.filter(level=level)
+            if within is not None:
+                units = units.filter(_within(within))
+            self._pools[key] = _Pool(self._register(list(units)))
+        return self._pools[key]
+
+    def _register(self, units: list[Unit]) -> list[Unit]:
+        """Keep one object per unit and give each its parent and province objects (as select_related would),
+        reading the missing ones in one query per generation."""
+        units = [self._units.setdefault(unit.pk, unit) for unit in units]
+        pending = units
+        while pending:
+            missing = {pk for unit in pending for pk in (unit.parent_id, unit.province_id) if pk is not None}
+            missing -= self._units.keys()
+            loaded = list(Unit.objects.filter(pk__in=missing).order_by()) if missing else []
+            for unit in loaded:
+                self._units[unit.pk] = unit
+            for unit in pending:
+                if unit.parent_id is not None and "parent" not in unit._state.fields_cache:
+                    unit.parent = self._units[unit.parent_id]
+                if unit.province_id is not None and "province" not in unit._state.fields_cache:
+                    unit.province = self._units[unit.province_id]
+            pending = loaded
+        return units
+
+    def roll_up_many(self, units: Iterable[Unit], *, as_of: dt.date | None = None) -> dict[int, Unit]:
+        """`roll_up_many`, remembering each unit's answer: only units not asked before are looked up."""
+        as_of = as_of or _today()
+        units = list(units)
+        todo = {unit.pk: unit for unit in units if (unit.pk, as_of) not in self._rolled}
+        if todo:
+            for pk, rolled in roll_up_many(todo.values(), as_of=as_of).items():
+                self._rolled[(pk, as_of)] = rolled
+        return {unit.pk: self._rolled[(unit.pk, as_of)] for unit in units}
+
+    def roll_up(self, unit: Unit, *, as_of: dt.date | None = None) -> Unit:
+        return self.roll_up_many([unit], as_of=as_of)[unit.pk]
+
+    def current_province_of(self, unit: Unit, *, as_of: dt.date | None = None) -> Unit:
+        rolled = self.roll_up(unit, as_of=as_of)
+        return rolled if rolled.level == UnitLevel.PROVINCE else rolled.province
 
 
 def legacy_units_behind(unit: Unit) -> QuerySet[Unit]:
