@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models
@@ -56,17 +57,67 @@ def audit_record(
     """Write one audit event; must run inside the caller's atomic block so it commits with the change."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction.atomic() block")
+    event = _event(
+        _Actor(actor),
+        current_request_info(),
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        province_id=province_id,
+        before=before,
+        after=after,
+        note=note,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_many(*, actor, action: str, entries: Iterable[dict]) -> list[AuditEvent]:
+    """Write one audit event per entry in one bulk insert (an import's chunk), each exactly as `audit_record`
+    would write it; an entry holds `audit_record`'s per-object arguments (obj, before, after, note, …).
+
+    Must run inside the caller's atomic block. Events are insert-only, which a bulk insert respects."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record_many must be called inside the service's transaction.atomic() block")
+    who, info = _Actor(actor), current_request_info()
+    events = [_event(who, info, action=action, **entry) for entry in entries]
+    return AuditEvent.objects.bulk_create(events, batch_size=500)
+
+
+class _Actor:
+    """Who an event names: the signed-in user, or "Hệ thống" (label read once for many events)."""
+
+    def __init__(self, actor):
+        self.authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+        self.user = actor if self.authenticated else None
+        self.label = (actor.get_full_name() if self.authenticated else "Hệ thống")[:200]
+
+
+def _event(
+    who: _Actor,
+    info,
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_label: str = "",
+    province_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_label = object_label or str(obj)[:300]
         if province_id is None:
             province_id = getattr(obj, "province_id", None)
-    info = current_request_info()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_label=(actor.get_full_name() if authenticated else "Hệ thống")[:200],
+    return AuditEvent(
+        actor=who.user,
+        actor_label=who.label,
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -37,7 +37,7 @@ from khuyencong.accounts.access import (
 )
 from khuyencong.accounts.models import User
 from khuyencong.accounts.roles import Role, can
-from khuyencong.audit.services import audit_record, snapshot
+from khuyencong.audit.services import audit_record, audit_record_many, snapshot
 from khuyencong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from khuyencong.core.taxcode import validate_tax_code
 from khuyencong.core.vietnamese import fold_vi
@@ -1190,13 +1190,17 @@ def establishments_import(*, actor, batch, items: list[ImportItem]) -> tuple[int
         for industry in establishment._pending_industries
     ]
     Establishment.industries.through.objects.bulk_create(links, batch_size=1000)
-    for establishment, item in zip(new, creates, strict=True):
-        audit_record(
-            actor=actor,
-            action="establishment.import_create",
-            obj=establishment,
-            after={"batch": batch.pk, "row": item.row_number, "tax_code": establishment.tax_code},
-        )
+    audit_record_many(
+        actor=actor,
+        action="establishment.import_create",
+        entries=(
+            {
+                "obj": establishment,
+                "after": {"batch": batch.pk, "row": item.row_number, "tax_code": establishment.tax_code},
+            }
+            for establishment, item in zip(new, creates, strict=True)
+        ),
+    )
     updated = 0
     for item in items:
         if item.action != "update":
