@@ -85,8 +85,10 @@ class Importer:
         """Why a row is not data at all (a "Tổng cộng" line): skipped with a warning, not an error."""
         return None
 
-    def prepare(self, batch, actor) -> dict:
-        """Per-run context (caches); called once before the first chunk."""
+    def prepare(self, batch, actor, carry: dict | None = None) -> dict:
+        """Per-pass context (caches); called once before the first chunk of each pass. `carry` is the same
+        dict for the passes of one run (the commit's validation, then its writing): what is kept there
+        (reference data looked up for the file) is not looked up again."""
         return {}
 
     def check(self, rows: list[Row], context: dict) -> None:

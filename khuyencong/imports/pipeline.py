@@ -404,14 +404,16 @@ def _estimate(batch: ImportBatch) -> int:
         return max(reader.count_hint(batch.sheet_name) - batch.header_row, 0)
 
 
-def validate_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Progress = _no_progress) -> set[int]:
+def validate_batch(
+    batch: ImportBatch, importer: Importer, *, actor, progress: Progress = _no_progress, carry: dict | None = None
+) -> set[int]:
     """Check every row; record issues, statistics and the preview; status → validated.
 
-    Returns the numbers of the rows with errors."""
+    Returns the numbers of the rows with errors. `carry`: see `Importer.prepare`."""
     batch.issues.all().delete()
     estimate = _estimate(batch)
     recorder = _Recorder(batch, importer)
-    context = importer.prepare(batch, actor)
+    context = importer.prepare(batch, actor, carry)
     done = 0
     for chunk in typed_chunks(batch, importer, context):
         for row in chunk:
@@ -443,9 +445,17 @@ class _RollBack(Exception):
 
 
 def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Progress = _no_progress) -> None:
-    """Validate again, then write in one transaction: every row or (all-or-nothing with errors) none."""
+    """Validate again, then write in one transaction: every row or (all-or-nothing with errors) none.
+
+    Both passes share what the importer looked up for the file (`carry`: the units its names mean), so the
+    writing pass re-checks the rows against the database without resolving their names again."""
+    carry: dict = {}
     known_errors = validate_batch(
-        batch, importer, actor=actor, progress=lambda done, total, message: progress(done, 2 * total, message)
+        batch,
+        importer,
+        actor=actor,
+        progress=lambda done, total, message: progress(done, 2 * total, message),
+        carry=carry,
     )
     if batch.error_rows and batch.mode == ImportMode.ALL:
         _finish_rejected(
@@ -462,7 +472,7 @@ def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Pro
     created = updated = rejected = 0
     try:
         with transaction.atomic():
-            context = importer.prepare(batch, actor)
+            context = importer.prepare(batch, actor, carry)
             late_issues: list[ImportIssue] = []
             for chunk in typed_chunks(batch, importer, context):
                 good = [row for row in chunk if row.ok]

@@ -10,7 +10,7 @@ from khuyencong.accounts.access import user_scope
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.vietnamese import fold_vi
 from khuyencong.geo.models import IndustryCode, UnitLevel
-from khuyencong.geo.selectors import current_province_of, resolve_unit_candidates, roll_up
+from khuyencong.geo.selectors import UnitResolver
 from khuyencong.imports.importers import Column, Importer, Row
 from khuyencong.registry import services
 from khuyencong.registry.models import Establishment, EstablishmentStatus
@@ -131,15 +131,29 @@ class EstablishmentImporter(Importer):
             return "Bỏ qua dòng tổng cộng."
         return None
 
-    def prepare(self, batch, actor) -> dict:
+    def prepare(self, batch, actor, carry: dict | None = None) -> dict:
+        """The run's context. Reference data (the units resolved from the file's names, the VSIC divisions) is
+        kept in `carry`, so the commit pass reuses what the validation pass of the same run looked up."""
+        carry = carry if carry is not None else {}
+        if carry.get("for") != (batch.pk, batch.as_of, batch.province_id):
+            carry.clear()
+            carry.update(
+                {
+                    "for": (batch.pk, batch.as_of, batch.province_id),
+                    "resolver": UnitResolver(),
+                    "units": {},
+                    "industries": {
+                        code.code: code
+                        for code in IndustryCode.objects.filter(version="2018", level=2).select_related("parent")
+                    },
+                }
+            )
         return {
             "batch": batch,
             "scope": user_scope(actor) if actor is not None else None,
-            "units": {},
-            "industries": {
-                code.code: code
-                for code in IndustryCode.objects.filter(version="2018", level=2).select_related("parent")
-            },
+            "resolver": carry["resolver"],
+            "units": carry["units"],
+            "industries": carry["industries"],
             "tax_codes": {},
             "names": {},
         }
@@ -147,6 +161,7 @@ class EstablishmentImporter(Importer):
     # --- checking ---------------------------------------------------------------------------------------
 
     def check(self, rows: list[Row], context: dict) -> None:
+        self._resolve_units(rows, context)
         for row in rows:
             self._check_row(row, context)
         self._check_existing([row for row in rows if not row.errors], context)
@@ -200,17 +215,32 @@ class EstablishmentImporter(Importer):
         )
         self._check_duplicates_in_file(row, profile, context)
 
+    @staticmethod
+    def _unit_texts(row: Row) -> tuple[str, str, str]:
+        return tuple((row.values.get(field) or "").strip() for field in UNIT_FIELDS)
+
     def _units(self, row: Row, context: dict) -> dict:
-        texts = tuple((row.values.get(field) or "").strip() for field in UNIT_FIELDS)
-        if texts not in context["units"]:
-            context["units"][texts] = self._resolve(*texts, batch=context["batch"])
-        result = context["units"][texts]
+        result = context["units"][self._unit_texts(row)]
         for field, message in result["errors"]:
             row.error(field, message)
         return {} if result["errors"] else result
 
-    def _pick(self, text: str, level: str, within, as_of, field: str, errors: list):
-        candidates = resolve_unit_candidates(text, level=level, as_of=as_of, within=within)
+    def _resolve_units(self, rows: list[Row], context: dict) -> None:
+        """Resolve the unit names of a chunk not met before: names in memory (UnitResolver), then the units
+        written under a former name rolled up to today's together."""
+        batch, resolver, known = context["batch"], context["resolver"], context["units"]
+        picked = {}
+        for row in rows:
+            texts = self._unit_texts(row)
+            if texts not in known and texts not in picked:
+                picked[texts] = self._pick_units(*texts, batch=batch, resolver=resolver)
+        chosen = {unit.pk: unit for *units, errors in picked.values() if not errors for unit in units if unit}
+        resolver.roll_up_many(chosen.values())
+        for texts, units in picked.items():
+            known[texts] = self._resolve(*texts, units=units, batch=batch, resolver=resolver)
+
+    def _pick(self, resolver: UnitResolver, text: str, level: str, within, as_of, field: str, errors: list):
+        candidates = resolver.candidates(text, level=level, as_of=as_of, within=within)
         where = f" thuộc {within}" if within is not None else ""
         if not candidates:
             errors.append(
@@ -230,18 +260,28 @@ class EstablishmentImporter(Importer):
     def _level_name(level: str) -> str:
         return {"province": "tỉnh/thành phố", "district": "huyện", "commune": "xã/phường"}[level]
 
-    def _resolve(self, province_text: str, district_text: str, commune_text: str, *, batch) -> dict:
-        """Today's province and commune for the unit names of a row, written as of the batch's date."""
+    def _pick_units(self, province_text: str, district_text: str, commune_text: str, *, batch, resolver) -> tuple:
+        """(province, district, commune, errors): the units the names of a row mean, written as of the batch's
+        date; a name is looked up inside the unit named before it."""
         as_of, errors = batch.as_of, []
         province = district = commune = None
         if province_text:
-            province = self._pick(province_text, UnitLevel.PROVINCE, None, as_of, "province", errors)
+            province = self._pick(resolver, province_text, UnitLevel.PROVINCE, None, as_of, "province", errors)
         elif batch.province_id:
             province = batch.province
         if district_text and not errors:
-            district = self._pick(district_text, UnitLevel.DISTRICT, province, as_of, "district", errors)
+            district = self._pick(resolver, district_text, UnitLevel.DISTRICT, province, as_of, "district", errors)
         if commune_text and not errors:
-            commune = self._pick(commune_text, UnitLevel.COMMUNE, district or province, as_of, "commune", errors)
+            commune = self._pick(
+                resolver, commune_text, UnitLevel.COMMUNE, district or province, as_of, "commune", errors
+            )
+        return province, district, commune, errors
+
+    def _resolve(
+        self, province_text: str, district_text: str, commune_text: str, *, units: tuple, batch, resolver
+    ) -> dict:
+        """Today's province and commune for the unit names of a row (`units` from `_pick_units`)."""
+        province, district, commune, errors = units
         if errors:
             return {"errors": errors}
         deepest = commune or district or province
@@ -249,9 +289,9 @@ class EstablishmentImporter(Importer):
             return {
                 "errors": [("province", "Thiếu tỉnh/thành phố: điền cột “Tỉnh/thành phố” hoặc chọn tỉnh khi tải lên.")]
             }
-        result = {"errors": [], "province": current_province_of(deepest), "commune": None}
+        result = {"errors": [], "province": resolver.current_province_of(deepest), "commune": None}
         if commune is not None:
-            current = commune if commune.is_current else roll_up(commune)
+            current = commune if commune.is_current else resolver.roll_up(commune)
             result["commune"] = current if current.level == UnitLevel.COMMUNE else None
             if not commune.is_current:
                 result["legacy_commune"] = commune
