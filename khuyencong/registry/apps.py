@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RegistryConfig(AppConfig):
@@ -11,3 +12,13 @@ class RegistryConfig(AppConfig):
         from khuyencong.registry.importer import EstablishmentImporter
 
         register_importer(EstablishmentImporter())
+        post_migrate.connect(_ensure_search_index, sender=self)
+
+
+def _ensure_search_index(sender, using, **kwargs) -> None:
+    """A migration that rebuilt the establishment table on SQLite dropped the search index's triggers."""
+    from django.db import connections
+
+    from khuyencong.registry.search import ensure_sqlite_index
+
+    ensure_sqlite_index(connections[using])

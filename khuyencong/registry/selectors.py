@@ -1,8 +1,9 @@
 """Every read of the registry, always given the user and filtered to the user's scope in the database.
 
 The list is built for national scale (300,000 establishments): every filter is on an indexed column or an
-EXISTS over an indexed table, search looks in one folded column (trigram-indexed on PostgreSQL), and the
-Vietnamese sort order comes from the database collation "vi" (indexed on PostgreSQL).
+EXISTS over an indexed table, search looks in one folded column through a trigram index (GIN on PostgreSQL,
+FTS5 on SQLite: search.py), and the Vietnamese sort order comes from the database collation "vi" (indexed on
+PostgreSQL; SQLite sorts by the stored key name_sort).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from django.utils import timezone
 from khuyencong.accounts.access import access_establishment, scope_queryset, user_scope
 from khuyencong.accounts.roles import can
 from khuyencong.audit.models import AuditEvent
-from khuyencong.core.vietnamese import fold_vi
 from khuyencong.geo.models import IndustryCode, Unit, UnitLevel
 from khuyencong.registry.models import (
     Certification,
@@ -25,6 +25,7 @@ from khuyencong.registry.models import (
     ProductPhoto,
     SizeClass,
 )
+from khuyencong.registry.search import search
 from khuyencong.registry.support import supported_condition
 
 FILTERS = (
@@ -80,8 +81,7 @@ def establishments_for(user, *, filters: dict | None = None) -> QuerySet[Establi
         establishments = establishments.filter(status=status)
     else:
         establishments = establishments.exclude(status=EstablishmentStatus.MERGED)
-    for word in fold_vi(filters.get("q") or "").split()[:8]:
-        establishments = establishments.filter(search_folded__contains=word)
+    establishments = search(establishments, filters.get("q") or "")
     if filters.get("province"):
         establishments = establishments.filter(province=filters["province"])
     if filters.get("commune"):
