@@ -110,8 +110,8 @@ TEMPLATES = [
     }
 ]
 
-# Form fields and widgets render with the project's Bootstrap templates (templates/django/forms/).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Form fields and widgets render with the project's Bootstrap templates (templates/django/forms/); <select> in Python.
+FORM_RENDERER = "khuyencong.core.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------------------
 DEFAULT_SQLITE_PATH = VAR_DIR / "khuyencong.sqlite3"
