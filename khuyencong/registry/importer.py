@@ -5,6 +5,9 @@ today's units, upsert by tax code, and the same profile rules as the forms (serv
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+
+from django.db import connection
 
 from khuyencong.accounts.access import user_scope
 from khuyencong.core.errors import ValidationFailed
@@ -18,6 +21,8 @@ from khuyencong.registry.naming import legal_form_from_label, legal_form_from_na
 
 FIGURE_FIELDS = (*services.FIGURE_COUNTS, *services.FIGURE_MONEY)
 UNIT_FIELDS = ("province", "district", "commune")
+# SQLite parses an OR list as a tree as deep as the list: a few hundred terms per query.
+PAIRS_PER_QUERY = 200
 _VSIC_CODE = re.compile(r"(?<![0-9])([0-9]{2})[0-9]{0,3}(?![0-9])")
 # "Tổng cộng", "Tổng số", "Cộng:" lines at the end of a list ("Tổng công ty …" is a name, not a total).
 _TOTAL_ROW = re.compile(r"^(tong cong(?! ty)|tong so)\b|^(tong|cong)\s*:?$")
@@ -101,6 +106,21 @@ COLUMNS = (
     Column("average_income", "Thu nhập bình quân", ("Thu nhập bình quân người lao động", "Thu nhập BQ"), kind="money"),
     Column("output_value", "Giá trị sản xuất", ("Giá trị sản xuất công nghiệp", "GTSX"), kind="money"),
 )
+
+
+def _same_names(groups: list[tuple[int, set[str]]]):
+    """Establishments (not merged or rejected) with one of the name keys in their commune, for (commune id,
+    name keys) groups: (commune_id = … AND name_key IN (…)) OR …, each term one index range."""
+    quote = connection.ops.quote_name
+    meta = Establishment._meta
+    commune, key, status = (quote(meta.get_field(name).column) for name in ("commune", "name_key", "status"))
+    terms, params = [], []
+    for commune_id, keys in groups:
+        terms.append(f"({commune} = %s AND {key} IN ({', '.join(['%s'] * len(keys))}))")
+        params += [commune_id, *sorted(keys)]
+    params += [EstablishmentStatus.MERGED, EstablishmentStatus.REJECTED]
+    sql = f"SELECT * FROM {quote(meta.db_table)} WHERE ({' OR '.join(terms)}) AND {status} NOT IN (%s, %s)"
+    return Establishment.objects.raw(sql, params)
 
 
 def _date(day) -> str:
@@ -356,14 +376,17 @@ class EstablishmentImporter(Importer):
         """Upsert by tax code; without one, link to the single record of the same name in the same commune."""
         codes = {row.extra["profile"]["tax_code"] for row in rows if row.extra["profile"]["tax_code"]}
         by_code = {e.tax_code: e for e in Establishment.objects.filter(tax_code__in=codes)} if codes else {}
-        communes = {row.extra["profile"]["commune"].pk for row in rows if row.extra["profile"]["commune"]}
-        keys = {name_key(row.extra["profile"]["name"]) for row in rows}
+        # The (commune, name key) pairs of the chunk, asked as one OR of pairs: "commune IN (…) AND name_key
+        # IN (…)" makes the database probe every commune with every name (≈ 200,000 probes a chunk), and a
+        # Q object per pair costs more to build than the query takes, hence the SQL written here.
+        pairs: dict[int, set[str]] = defaultdict(set)
+        for row in rows:
+            if row.extra["profile"]["commune"]:
+                pairs[row.extra["profile"]["commune"].pk].add(name_key(row.extra["profile"]["name"]))
         by_name: dict[tuple, list[Establishment]] = {}
-        if communes:
-            similar = Establishment.objects.filter(commune_id__in=communes, name_key__in=keys).exclude(
-                status__in=[EstablishmentStatus.MERGED, EstablishmentStatus.REJECTED]
-            )
-            for establishment in similar:
+        groups = sorted(pairs.items())
+        for start in range(0, len(groups), PAIRS_PER_QUERY):
+            for establishment in _same_names(groups[start : start + PAIRS_PER_QUERY]):
                 by_name.setdefault((establishment.commune_id, establishment.name_key), []).append(establishment)
         for row in rows:
             profile = row.extra["profile"]
