@@ -445,18 +445,21 @@ class _RollBack(Exception):
 
 
 def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Progress = _no_progress) -> None:
-    """Validate again, then write in one transaction: every row or (all-or-nothing with errors) none.
+    """Check every row again and write, in one transaction: every valid row, or (all-or-nothing with an error)
+    none.
 
-    Both passes share what the importer looked up for the file (`carry`: the units its names mean), so the
-    writing pass re-checks the rows against the database without resolving their names again."""
-    carry: dict = {}
-    known_errors = validate_batch(
-        batch,
-        importer,
-        actor=actor,
-        progress=lambda done, total, message: progress(done, 2 * total, message),
-        carry=carry,
-    )
+    One pass does both (reading, typing and checking a row once): each chunk is checked, recorded (issues,
+    statistics, preview, as `validate_batch` records them) and written. When a row has an error in
+    all-or-nothing mode, or no row is valid, that pass is rolled back, nothing is written, and the file is
+    validated outside it to record every error before the batch is rejected, as before. Progress is reported
+    before the pass and by that validation: writes inside the transaction would only show at its end.
+    """
+    carry: dict = {}  # what the importer looked up for the file, shared by every pass of this run
+    progress(0, max(_estimate(batch), 1), "Đang kiểm tra và ghi dữ liệu vào hệ thống…")
+    if _write_pass(batch, importer, actor=actor, carry=carry, stop_at_error=True) is None:
+        return
+    batch.refresh_from_db()
+    validate_batch(batch, importer, actor=actor, progress=progress, carry=carry)
     if batch.error_rows and batch.mode == ImportMode.ALL:
         _finish_rejected(
             batch,
@@ -468,38 +471,44 @@ def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Pro
     if batch.total_rows - batch.error_rows == 0:
         _finish_rejected(batch, actor, "Không có dòng hợp lệ nào để nhập.")
         return
-    progress(batch.total_rows, 2 * batch.total_rows, "Đang ghi dữ liệu vào hệ thống…")
-    created = updated = rejected = 0
+    # The validation found the file good where the pass did not: the database changed in between. Once more.
+    message = _write_pass(batch, importer, actor=actor, carry=carry, stop_at_error=False)
+    if message is not None:
+        batch.refresh_from_db()
+        _finish_rejected(batch, actor, message)
+
+
+def _write_pass(batch: ImportBatch, importer: Importer, *, actor, carry: dict, stop_at_error: bool) -> str | None:
+    """Check, record and write every chunk in one transaction; None once committed, else why it was rolled
+    back (nothing written, nothing recorded). With `stop_at_error` the first error in all-or-nothing mode
+    stops the pass at once (the caller validates to list every error)."""
+    created = updated = valid = 0
     try:
         with transaction.atomic():
+            batch.issues.all().delete()
+            recorder = _Recorder(batch, importer)
             context = importer.prepare(batch, actor, carry)
-            late_issues: list[ImportIssue] = []
             for chunk in typed_chunks(batch, importer, context):
-                good = [row for row in chunk if row.ok]
                 failed = [row for row in chunk if row.errors and not row.skipped]
-                rejected += len(failed)
                 if failed and batch.mode == ImportMode.ALL:
                     row = failed[0]
+                    if stop_at_error:
+                        raise _RollBack(f"Dòng {row.number} có lỗi.")
                     raise _RollBack(f"Dòng {row.number} không còn hợp lệ khi ghi: {row.errors[0][1]}")
-                late_issues += [  # rows that became invalid since the validation pass
-                    ImportIssue(
-                        batch=batch,
-                        row=row.number,
-                        field=name,
-                        column=_column_name(batch, name)[:255],
-                        message=message[:500],
-                    )
-                    for row in failed
-                    if row.number not in known_errors
-                    for name, message in row.errors
-                ]
+                for row in chunk:
+                    recorder.add(row)
+                good = [row for row in chunk if row.ok]
+                valid += len(good)
                 made, changed = importer.write(good, context, actor=actor, batch=batch)
                 created += made
                 updated += changed
-            ImportIssue.objects.bulk_create(late_issues)
+            if not valid:
+                raise _RollBack("Không có dòng hợp lệ nào để nhập.")
+            recorder.save_to(batch)
+            rejected = recorder.error_rows
+            batch.validated_at = timezone.now()
             batch.status = ImportStatus.COMMITTED
             batch.created_count, batch.updated_count, batch.rejected_count = created, updated, rejected
-            batch.error_rows = rejected
             batch.committed_by = actor if actor is not None and actor.is_authenticated else None
             batch.committed_at = timezone.now()
             batch.message = f"Đã nhập: {created} cơ sở tạo mới, {updated} cập nhật, {rejected} dòng lỗi không nhập."
@@ -521,8 +530,8 @@ def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Pro
                 },
             )
     except _RollBack as rollback:
-        batch.refresh_from_db()
-        _finish_rejected(batch, actor, rollback.message)
+        return rollback.message
+    return None
 
 
 def _finish_rejected(batch: ImportBatch, actor, message: str) -> None:
