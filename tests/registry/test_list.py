@@ -1,0 +1,71 @@
+"""The establishment list at national scale: a capped count with its message and links, the page read by keys."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from khuyencong.registry import views
+from tests.registry.helpers import commune, make
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("registry:list")
+
+
+def names_on(html: str) -> list[str]:
+    return re.findall(r'<a href="/co-so/\d+/">([^<]+)</a>', html)
+
+
+@pytest.fixture
+def twelve(personas):
+    """Twelve establishments in Ba Vì (plus the personas' own one in Hà Nội): 13 for the province officer."""
+    ba_vi = commune("01", "Ba Vì")
+    return [make(f"Cơ sở Cà phê số {number:02d}", where=ba_vi) for number in range(12)]
+
+
+def test_a_long_list_says_more_than_the_cap_and_keeps_the_next_link(
+    personas, client_for, twelve, settings, monkeypatch
+):
+    settings.PAGE_SIZE = 3
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 5)
+    client = client_for(personas.province_a_officer)
+    html = client.get(LIST, {"q": "ca phe"}).content.decode()
+    assert names_on(html) == ["Cơ sở Cà phê số 00", "Cơ sở Cà phê số 01", "Cơ sở Cà phê số 02"]
+    assert "Hơn 5 bản ghi" in html and "Trang 1</span>" in html and "Trang 1 /" not in html
+    assert 'href="?q=ca+phe&amp;page=2" rel="next"' in html and "Cuối" not in html
+    # a page past the cap counts up to itself: page 4 of 3 rows each is exact (12 rows), with its last link
+    html = client.get(LIST, {"q": "ca phe", "page": 4}).content.decode()
+    assert names_on(html) == ["Cơ sở Cà phê số 09", "Cơ sở Cà phê số 10", "Cơ sở Cà phê số 11"]
+    assert "12 bản ghi" in html and "Hơn" not in html and "Trang 4 / 4" in html and 'rel="next"' not in html
+    # page 3 of a capped count still has "next"
+    html = client.get(LIST, {"q": "ca phe", "page": 3}).content.decode()
+    assert "Hơn 9 bản ghi" in html and 'page=4" rel="next"' in html and names_on(html)[0] == "Cơ sở Cà phê số 06"
+
+
+def test_a_short_list_keeps_its_exact_count_and_last_link(personas, client_for, twelve, settings):
+    settings.PAGE_SIZE = 5
+    html = client_for(personas.province_a_officer).get(LIST).content.decode()
+    assert "13 bản ghi" in html and "Trang 1 / 3" in html and "Cuối" in html and "Hơn" not in html
+
+
+def test_the_capped_count_in_english(personas, client_for, twelve, settings, monkeypatch):
+    settings.PAGE_SIZE = 3
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 1000)
+    client = client_for(personas.province_a_officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(LIST, {"page": 2}).content.decode()
+    assert "Page 2 of 5" in html and "13 records" in html
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 4)
+    html = client.get(LIST, {"page": 2}).content.decode()
+    assert "More than 6 records" in html and "Page 2</span>" in html
+
+
+def test_the_page_is_read_in_three_queries_of_the_list(personas, client_for, twelve, django_assert_max_num_queries):
+    """The list's own SQL: capped count, the page's keys, the page's rows (with their units, in one query)."""
+    client = client_for(personas.central_officer)
+    client.get(LIST)
+    with django_assert_max_num_queries(18):
+        html = client.get(LIST, {"q": "cà phê số"}).content.decode()
+    assert len(names_on(html)) == 12 and "Ba Vì" in html and "Hà Nội" in html
