@@ -4,6 +4,7 @@ the database (subqueries instead of per-row queries)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -166,23 +167,26 @@ class BudgetPanel:
         return sum(row.planned for row in self.rows)
 
 
-def budget_panel(project: Project) -> BudgetPanel:
-    """Planned / advanced / paid / refunded / settled per source, from the approved movements."""
-    planned = dict(
-        project.budget_lines.values("source_id").annotate(total=Sum("amount")).values_list("source_id", "total")
-    )
-    sources = FundingSource.objects.in_bulk(set(planned) | set(project.movements.values_list("source_id", flat=True)))
+def budget_panel(project: Project, *, lines=None, movements=None) -> BudgetPanel:
+    """Planned / advanced / paid / refunded / settled per source, from the approved movements. `lines` and
+    `movements` (with their sources) are the lists the page already loaded; loaded here when not given."""
+    if lines is None:
+        lines = list(project.budget_lines.select_related("source"))
+    if movements is None:
+        movements = list(project.movements.select_related("source"))
+    planned: dict[int, int] = defaultdict(int)
+    sources = {}
+    for line in lines:
+        planned[line.source_id] += line.amount
+        sources[line.source_id] = line.source
+    for movement in movements:
+        sources[movement.source_id] = movement.source
     state = {pk: amount for pk, amount in planned.items() if sources[pk].is_state_budget}
-    approved = project.movements.filter(status=MovementStatus.APPROVED).values_list("source_id", "kind", "amount")
+    approved = [(m.source_id, m.kind, m.amount) for m in movements if m.status == MovementStatus.APPROVED]
     totals = totals_by_source(state, approved)
-    pending = dict(
-        project.movements.filter(status=MovementStatus.PENDING)
-        .values("source_id")
-        .annotate(n=Count("pk"))
-        .values_list("source_id", "n")
-    )
+    pending = Counter(m.source_id for m in movements if m.status == MovementStatus.PENDING)
     rows = [
-        BudgetRow(source=source, planned=planned.get(pk, 0), totals=totals.get(pk), pending=pending.get(pk, 0))
+        BudgetRow(source=source, planned=planned.get(pk, 0), totals=totals.get(pk), pending=pending[pk])
         for pk, source in sorted(sources.items(), key=lambda pair: pair[1].sort_order)
     ]
     return BudgetPanel(rows=rows)
@@ -191,31 +195,38 @@ def budget_panel(project: Project) -> BudgetPanel:
 def project_detail(user, project: Project) -> dict:
     """Everything the project page shows, each list in one query."""
     staff = money_visible(user)
+    lines = list(project.budget_lines.select_related("source", "content_item"))
+    movements = list(project.movements.select_related("source", "entered_by", "decided_by"))
     return {
         "content_items": list(project.content_items.select_related("group")),
         "communes": list(project.communes.all()),
         "partners": list(project.partners.all()),
         "beneficiaries": list(project.beneficiaries.select_related("establishment", "content_item")),
         "outputs": list(project.outputs.select_related("indicator")),
-        "budget_lines": list(project.budget_lines.select_related("source", "content_item")),
+        "budget_lines": lines,
         "documents": list(project.documents.select_related("uploaded_by")) if staff else [],
         "appraisals": list(project.appraisals.select_related("appraised_by")),
         "timeline": list(project.state_changes.select_related("actor", "project")),
         "progress": list(project.progress_reports.select_related("reported_by")),
         "inspections": list(project.inspections.select_related("recorded_by")),
-        "movements": list(project.movements.select_related("source", "entered_by", "decided_by")) if staff else [],
+        "movements": movements if staff else [],
         "adjustments": list(project.adjustments.select_related("requested_by", "decided_by")),
         "overrides": list(project.rule_overrides.select_related("granted_by")),
-        "budget": budget_panel(project),
+        "budget": budget_panel(project, lines=lines, movements=movements),
         "actions": workflow.actions_for(user, project),
     }
 
 
-def project_abilities(user, project: Project) -> dict:
-    """Which side panels and buttons the project page shows this user (the services decide for real)."""
+def project_abilities(user, project: Project, *, adjustments=None) -> dict:
+    """Which side panels and buttons the project page shows this user (the services decide for real).
+    `adjustments`: the project's adjustments when the page already loaded them."""
     implementer = can(user, "project.draft") and workflow.IMPLEMENTER.allows(user, project)
     after_approval = project.status in (S.APPROVED, S.IN_PLAN, S.CONTRACTED, S.IN_PROGRESS)
-    pending = project.adjustments.filter(status=AdjustmentStatus.PENDING).first()
+    if adjustments is None:
+        pending = project.adjustments.filter(status=AdjustmentStatus.PENDING).first()
+    else:
+        pending = next((a for a in adjustments if a.status == AdjustmentStatus.PENDING), None)
+    state_sources = _state_sources_of(project)
     pending_level = workflow.DECISION_LEVELS[pending.decision_level] if pending else None
     return {
         "edit": implementer and project.is_editable,
@@ -225,8 +236,8 @@ def project_abilities(user, project: Project) -> dict:
         "inspect": can(user, "project.contract")
         and (workflow.MANAGING.allows(user, project) or workflow.DEPARTMENT.allows(user, project))
         and project.status in (S.IN_PLAN, S.CONTRACTED, S.IN_PROGRESS, S.ACCEPTED),
-        "money_enter": money_sources_for(user, project, "money.enter").exists(),
-        "money_approve": set(money_sources_for(user, project, "money.approve").values_list("pk", flat=True)),
+        "money_enter": bool(_allowed_sources(user, project, "money.enter", state_sources)),
+        "money_approve": {source.pk for source in _allowed_sources(user, project, "money.approve", state_sources)},
         "adjust": implementer and after_approval and pending is None,
         "pending_adjustment": pending,
         "decide_adjustment": pending is not None
@@ -243,14 +254,24 @@ def money_visible(user) -> bool:
     return user_scope(user).kind in (NATIONAL, PROVINCE)
 
 
+def _state_sources_of(project: Project) -> list[FundingSource]:
+    return list(
+        FundingSource.objects.filter(is_state_budget=True, pk__in=project.budget_lines.values("source_id")).order_by(
+            "sort_order"
+        )
+    )
+
+
+def _allowed_sources(user, project: Project, capability: str, sources: list[FundingSource]) -> list[FundingSource]:
+    if not can(user, capability):
+        return []
+    return [source for source in sources if workflow.money_level(source).allows(user, project)]
+
+
 def money_sources_for(user, project: Project, capability: str) -> QuerySet[FundingSource]:
     """State sources of the project whose money this user may enter or approve."""
-    if not can(user, capability):
-        return FundingSource.objects.none()
-    sources = FundingSource.objects.filter(
-        is_state_budget=True, pk__in=project.budget_lines.values("source_id")
-    ).order_by("sort_order")
-    return sources.filter(pk__in=[s.pk for s in sources if workflow.money_level(s).allows(user, project)])
+    allowed = _allowed_sources(user, project, capability, _state_sources_of(project))
+    return FundingSource.objects.filter(pk__in=[source.pk for source in allowed]).order_by("sort_order")
 
 
 def establishments_for(user, project: Project):

@@ -168,7 +168,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "project": project,
             "evaluation": evaluation,
             "open_findings": [p for p in evaluation.problems if p.key not in overridden],
-            "abilities": selectors.project_abilities(request.user, project),
+            "abilities": selectors.project_abilities(request.user, project, adjustments=context["adjustments"]),
             "deadline": selectors.deadline_of(project),
             "today": timezone.localdate(),
             "breadcrumbs": _project_crumbs(None, (project.code, None)),
