@@ -9,12 +9,15 @@ page link stays as long as there are more rows, the last-page link disappears wh
 `ids_first=True` reads a page in two steps: the primary keys of the page's rows (the ORDER BY … LIMIT/OFFSET
 over the narrow key columns only), then those rows with their joins and annotations. A database sorts or
 skips thousands of rows to find one page; this way it does not carry every row's joined columns and
-annotations along.
+annotations along. The second step re-applies the list's filters; a selector can pass instead a function
+`ids → queryset` (`ids_first=rows_for`) that reads the rows by key alone (in the user's scope), when
+re-running the filters would make the database look for the 25 rows the slow way.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -34,8 +37,8 @@ class CappedPaginator(Paginator):
     and `num_pages` includes one page beyond the rows counted, so the last counted page has a "next" link.
     """
 
-    def __init__(self, object_list, per_page, *, cap: int | None = DEFAULT_COUNT_CAP, ids_first: bool = False,
-                 **kwargs):  # fmt: skip
+    def __init__(self, object_list, per_page, *, cap: int | None = DEFAULT_COUNT_CAP,
+                 ids_first: bool | Callable[[list], QuerySet] = False, **kwargs):  # fmt: skip
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
         self.ids_first = ids_first
@@ -82,8 +85,13 @@ class CappedPaginator(Paginator):
         if not self.ids_first or not isinstance(self.object_list, QuerySet):
             return self._get_page(self.object_list[bottom:top], number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        rows = {row.pk: row for row in self._rows_by_key(ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def _rows_by_key(self, ids: list) -> QuerySet:
+        if callable(self.ids_first):
+            return self.ids_first(ids)
+        return self.object_list.order_by().filter(pk__in=ids)
 
 
 def paginate(
@@ -92,7 +100,7 @@ def paginate(
     *,
     per_page: int | None = None,
     count_cap: int | None = None,
-    ids_first: bool = False,
+    ids_first: bool | Callable[[list], QuerySet] = False,
 ) -> Page:
     """The requested page (?page=N, clamped to the valid range) with LIMIT/OFFSET done by the database.
 

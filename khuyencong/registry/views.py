@@ -90,7 +90,7 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
         request,
         selectors.establishments_for(request.user, filters=form.filters()),
         count_cap=LIST_COUNT_CAP,
-        ids_first=True,
+        ids_first=lambda ids: selectors.establishment_rows(request.user, ids),
     )
     context = {
         "form": form,

@@ -61,3 +61,18 @@ def test_without_options_paginate_counts_exactly_as_before():
     page = paginate(RequestFactory().get("/", {"page": "2"}), communes, per_page=20)
     assert page.paginator.count == communes.count() and not getattr(page.paginator, "capped", False)
     assert [row.pk for row in page] == list(communes.values_list("pk", flat=True)[20:40])
+
+
+@pytest.mark.django_db
+def test_a_list_can_read_its_rows_by_key_with_its_own_function():
+    communes = Unit.objects.filter(level="commune", name__startswith="T").order_by("-name", "pk")
+    asked = []
+
+    def rows_for(ids):
+        asked.append(list(ids))
+        return Unit.objects.filter(pk__in=ids)  # unordered on purpose: the page keeps the keys' order
+
+    page = paginate(RequestFactory().get("/", {"page": "2"}), communes, per_page=7, ids_first=rows_for)
+    expected = list(communes.values_list("pk", flat=True)[7:14])
+    assert asked == [expected] and [row.pk for row in page] == expected
+    assert page.paginator.count == communes.count() and not page.paginator.capped  # no cap asked: exact count

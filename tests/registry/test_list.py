@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from khuyencong.registry import views
+from khuyencong.registry.selectors import establishment_rows
 from tests.registry.helpers import commune, make
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,12 @@ def test_the_page_is_read_in_three_queries_of_the_list(personas, client_for, twe
     with django_assert_max_num_queries(18):
         html = client.get(LIST, {"q": "cà phê số"}).content.decode()
     assert len(names_on(html)) == 12 and "Ba Vì" in html and "Hà Nội" in html
+
+
+def test_the_rows_read_by_key_stay_in_the_users_scope(personas):
+    own = make("HTX Cà phê Ba Vì", where=commune("01", "Ba Vì"))
+    other = make("Công ty Cà phê Sài Gòn", where=personas.province_b)
+    rows = establishment_rows(personas.province_a_officer, [own.pk, other.pk])
+    assert [row.pk for row in rows] == [own.pk]
+    both = establishment_rows(personas.central_officer, [own.pk, other.pk])
+    assert {row.pk for row in both} == {own.pk, other.pk} and all(row.is_certified is False for row in both)
