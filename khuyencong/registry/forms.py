@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.money import format_vnd, parse_vnd
-from khuyencong.geo.models import UnitType
+from khuyencong.geo.models import Unit, UnitType
 from khuyencong.registry.models import (
     CertificationKind,
     CertificationLevel,
@@ -55,9 +55,14 @@ class MoneyField(forms.CharField):
             raise forms.ValidationError(str(error)) from None
 
 
+# Unit.type_prefix for each unit type, worked out once: the property rebuilds the type's choices on each call, and
+# a province's communes are ~100 options of the filter form.
+UNIT_PREFIXES = {unit_type.value: Unit(unit_type=unit_type.value).type_prefix for unit_type in UnitType}
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, unit):
-        return f"{unit.type_prefix} {unit.name}"
+        return f"{UNIT_PREFIXES.get(unit.unit_type) or unit.type_prefix} {unit.name}"
 
 
 class IndustryChoiceField(forms.ModelChoiceField):
@@ -221,25 +226,29 @@ class EstablishmentFilterForm(ProvinceCommuneMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_units(user)
-        self._sectors = {str(industry.pk): industry for industry in vsic_sectors()}
+        for name in ("province", "commune"):  # options need the key and the label; the filter only the key
+            field = self.fields[name]
+            field.queryset = field.queryset.only("pk", "name", "unit_type")
+        # The ~110 sectors as plain tuples (no model instances); the chosen one is loaded by filters().
         grouped = defaultdict(list)
         sections = []
-        for industry in self._sectors.values():
-            if industry.level == 1:
-                sections.append(industry)
+        for pk, code, name, level, parent_id in vsic_sectors().values_list("pk", "code", "name", "level", "parent_id"):
+            if level == 1:
+                sections.append((pk, code, name))
             else:
-                grouped[industry.parent_id].append(industry)
+                grouped[parent_id].append((pk, code, name))
         choices = [("", _("Tất cả"))]
-        for section in sections:
-            choices.append((str(section.pk), f"{section.code} – {section.name}"))
-            choices += [(str(d.pk), f"\u00a0\u00a0{d.code} – {d.name}") for d in grouped[section.pk]]
+        for pk, code, name in sections:
+            choices.append((str(pk), f"{code} – {name}"))
+            choices += [(str(d_pk), f"\u00a0\u00a0{d_code} – {d_name}") for d_pk, d_code, d_name in grouped[pk]]
         self.fields["sector"].choices = choices
 
     def filters(self) -> dict:
         if not self.is_valid():
             return {}
         data = dict(self.cleaned_data)
-        data["sector"] = self._sectors.get(data.get("sector") or "")
+        sector = data.get("sector") or ""
+        data["sector"] = vsic_sectors().filter(pk=int(sector)).first() if sector.isdigit() else None
         return data
 
 

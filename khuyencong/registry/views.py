@@ -46,7 +46,7 @@ from khuyencong.registry.forms import (
     RejectForm,
     SelfRegistrationForm,
 )
-from khuyencong.registry.models import Establishment, EstablishmentStatus, YearlyFigures
+from khuyencong.registry.models import Establishment, EstablishmentStatus, LegalForm, SizeClass, YearlyFigures
 from khuyencong.registry.rules import eligibility_of
 from khuyencong.registry.support import support_received
 from khuyencong.registry.tasks import export_file_name, export_task
@@ -92,6 +92,7 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
         count_cap=LIST_COUNT_CAP,
         ids_first=lambda ids: selectors.establishment_rows(request.user, ids),
     )
+    _label_rows(page)
     context = {
         "form": form,
         "page": page,
@@ -101,6 +102,23 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [(_("Cơ sở CNNT"), None)],
     }
     return render(request, "registry/list.html", context)
+
+
+def _label_rows(rows) -> None:
+    """Each row's legal form, size and status in words, each label translated once per page: get_FOO_display
+    rebuilds and translates the field's whole list of choices on every call (≈ 450 translations a page)."""
+    labels = {
+        field: {value: str(label) for value, label in choices}
+        for field, choices in (
+            ("legal_form", LegalForm.choices),
+            ("size_class", SizeClass.choices),
+            ("status", EstablishmentStatus.choices),
+        )
+    }
+    for row in rows:
+        for field, names in labels.items():
+            value = getattr(row, field)
+            setattr(row, f"{field}_label", names.get(value, value))
 
 
 @login_required

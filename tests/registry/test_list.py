@@ -7,9 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from khuyencong.geo.models import Unit, UnitType
 from khuyencong.registry import views
+from khuyencong.registry.forms import UNIT_PREFIXES, UnitChoiceField
 from khuyencong.registry.selectors import establishment_rows
-from tests.registry.helpers import commune, make
+from tests.registry.helpers import commune, make, with_figures
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("registry:list")
@@ -79,3 +81,33 @@ def test_the_rows_read_by_key_stay_in_the_users_scope(personas):
     assert [row.pk for row in rows] == [own.pk]
     both = establishment_rows(personas.central_officer, [own.pk, other.pk])
     assert {row.pk for row in both} == {own.pk, other.pk} and all(row.is_certified is False for row in both)
+
+
+def _cells(html: str, name: str) -> list[str]:
+    """The cells of the row whose first cell links to `name`, tags removed."""
+    row = re.search(rf"<tr>\s*<td><a href=\"/co-so/\d+/\">{name}</a>.*?</tr>", html, re.S).group(0)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_each_row_shows_its_labels_in_the_users_language(personas, client_for):
+    coffee = make("HTX Cà phê Ba Vì", where=commune("01", "Ba Vì"), legal_form="hop_tac_xa", tax_code="0100109106")
+    with_figures(coffee, 2024, employees_insured=8, revenue=2 * 10**9)
+    make("Hộ Bánh Chờ", where=commune("01", "Ba Vì"))
+    client = client_for(personas.central_officer)
+    html = client.get(LIST).content.decode()
+    assert _cells(html, "HTX Cà phê Ba Vì")[1:] == [
+        "Hợp tác xã", "0100109106", "Ba Vì", "Hà Nội", "", "Siêu nhỏ", "Đang hoạt động"
+    ]  # fmt: skip
+    assert _cells(html, "Hộ Bánh Chờ")[1:] == ["Hộ kinh doanh", "", "Ba Vì", "Hà Nội", "", "—", "Đang hoạt động"]
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(LIST).content.decode()
+    assert _cells(html, "Hộ Bánh Chờ")[1] == "Household business" and _cells(html, "Hộ Bánh Chờ")[-1] == "Active"
+    assert _cells(html, "HTX Cà phê Ba Vì")[-2] == "Micro"
+
+
+def test_unit_labels_match_the_units_own_prefix():
+    field = UnitChoiceField(queryset=Unit.objects.none())
+    for unit_type in UnitType:
+        unit = Unit(unit_type=unit_type.value, name="Ba Vì")
+        assert field.label_from_instance(unit) == f"{unit.type_prefix} Ba Vì"
+    assert UNIT_PREFIXES["thanh_pho_tw"] == "Thành phố" and UNIT_PREFIXES["xa"] == "Xã"
