@@ -652,15 +652,23 @@ def areas(query: FactQuery, indicators: list[Indicator]) -> tuple[str, list[Area
                 target.disbursed -= total
             elif row["measure"] == Measure.SETTLED:
                 target.settled += total
+        # One pass over the supported rows gives both the area's establishments and the beneficiaries
+        # indicator (the distinct establishments of achieved projects), which `actuals` would count again.
+        counted = [i for i in indicators if i.source == IndicatorSource.BENEFICIARIES]
+        achieved = Count("establishment", distinct=True, filter=Q(status__in=ACHIEVED_STATES))
         for row in (
             query.projects(Measure.SUPPORTED)
             .values(key)
-            .annotate(n=Count("establishment", distinct=True), money=Sum("amount"))
+            .annotate(n=Count("establishment", distinct=True), money=Sum("amount"), achieved=achieved)
             .order_by()
         ):
             target = area(row[key])
             target.establishments, target.support = row["n"], int(row["money"])
-        for (indicator_id, pk), value in actuals(query, indicators, by=(key,)).items():
+            if row["achieved"]:
+                for indicator in counted:
+                    target.indicators[indicator.pk] = Decimal(row["achieved"])
+        others = [i for i in indicators if i.source != IndicatorSource.BENEFICIARIES]
+        for (indicator_id, pk), value in actuals(query, others, by=(key,)).items():
             if value.actual is not None:
                 area(pk).indicators[indicator_id] = value.actual
     units = Unit.objects.in_bulk([pk for pk in found if pk is not None])
