@@ -175,3 +175,15 @@ def test_base_letters_decide_before_tones_and_case(a, b):
 
 def test_fold_vi_reads_eth_as_d():
     assert fold_vi("ÐẮK LẮK") == fold_vi("Đắk Lắk") == "dak lak"
+
+
+def _fold_by_definition(text: str) -> str:
+    """fold_vi as its docstring defines it, written the slow, obvious way (the fast one must agree)."""
+    text = nfc(text).replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
+    stripped = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+@given(st.one_of(vietnamese_text, st.text(max_size=30), vietnamese_text.map(nfd)))
+def test_fold_vi_agrees_with_its_definition_on_any_text(text):
+    assert fold_vi(text) == _fold_by_definition(text)
