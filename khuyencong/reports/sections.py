@@ -342,16 +342,18 @@ def _sum_subquery(queryset: QuerySet) -> Coalesce:
 
 
 def _with_money(projects: QuerySet[Project], cut_off) -> QuerySet[Project]:
+    """The projects with their state budget and the money approved up to the cut-off date (a report counts
+    what had happened by then, so not the stored running totals of programmes.ledger)."""
     moves = MoneyMovement.objects.filter(
         project=OuterRef("pk"), status=MovementStatus.APPROVED, occurred_on__lte=cut_off
     )
     return projects.annotate(
-        state_budget=_sum_subquery(BudgetLine.objects.filter(project=OuterRef("pk"), source__is_state_budget=True)),
-        advanced=_sum_subquery(moves.filter(kind=K.ADVANCE)),
-        paid=_sum_subquery(moves.filter(kind=K.PAYMENT)),
-        refunded=_sum_subquery(moves.filter(kind=K.REFUND)),
+        planned_state=_sum_subquery(BudgetLine.objects.filter(project=OuterRef("pk"), source__is_state_budget=True)),
+        advanced_by_cut_off=_sum_subquery(moves.filter(kind=K.ADVANCE)),
+        paid_by_cut_off=_sum_subquery(moves.filter(kind=K.PAYMENT)),
+        refunded_by_cut_off=_sum_subquery(moves.filter(kind=K.REFUND)),
         settled_amount=_sum_subquery(moves.filter(kind=K.SETTLEMENT)),
-    ).annotate(disbursed=F("advanced") + F("paid") - F("refunded"))
+    ).annotate(disbursed_by_cut_off=F("advanced_by_cut_off") + F("paid_by_cut_off") - F("refunded_by_cut_off"))
 
 
 @section_kind("status_summary", "Số đề án và kinh phí theo trạng thái thực hiện")
@@ -403,7 +405,7 @@ def project_list(area: Area, spec: dict, context: dict) -> dict:
         _with_money(area.projects().exclude(status=S.DRAFT), area.cut_off)
         .values(
             "code", "title", "status", "kind", "implementing_agency__name", "province__name", "legacy_province__name",
-            "state_budget", "disbursed", "settled_amount",
+            "planned_state", "disbursed_by_cut_off", "settled_amount",
         )
         .order_by("code")
     )  # fmt: skip
@@ -432,7 +434,11 @@ def project_list(area: Area, spec: dict, context: dict) -> dict:
         table.add(f"group:{status}", "group", stt=_roman(group_number), name=str(ProjectStatus(status).label))
         subtotal = defaultdict(int)
         for index, row in enumerate(rows, start=1):
-            cells = {"planned": row["state_budget"], "disbursed": row["disbursed"], "settled": row["settled_amount"]}
+            cells = {
+                "planned": row["planned_state"],
+                "disbursed": row["disbursed_by_cut_off"],
+                "settled": row["settled_amount"],
+            }
             table.add(
                 f"project:{row['code']}", "item", stt=str(index), code=row["code"], name=row["title"],
                 implementer=row["implementing_agency__name"], area=_area_text(row),
