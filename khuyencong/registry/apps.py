@@ -16,9 +16,11 @@ class RegistryConfig(AppConfig):
 
 
 def _ensure_search_index(sender, using, **kwargs) -> None:
-    """A migration that rebuilt the establishment table on SQLite dropped the search index's triggers."""
+    """A migration that rebuilt the establishment table on SQLite dropped the search index's triggers and the
+    list-order index: put them back."""
     from django.db import connections
 
-    from khuyencong.registry.search import ensure_sqlite_index
+    from khuyencong.registry.search import ensure_list_order_index, ensure_sqlite_index
 
     ensure_sqlite_index(connections[using])
+    ensure_list_order_index(connections[using])

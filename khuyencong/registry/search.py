@@ -17,7 +17,8 @@ A substring cannot use an ordinary index, so each database gets its own index of
 The FTS5 table uses the establishment table as external content and is kept in step by three triggers, so
 every write is covered: the services, `bulk_create` (imports, the data generator), raw SQL. Django rebuilds a
 SQLite table to alter it (a future migration of Establishment): the old table's triggers go with it, so
-`ensure_sqlite_index` runs after every `migrate` (registry AppConfig) and puts them back, rebuilding the index.
+`ensure_sqlite_index` runs after every `migrate` (registry AppConfig) and puts them back, rebuilding the index;
+`ensure_list_order_index` does the same for the list-order index of migration 0007.
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ TRIGGERS = {
     ),
 }
 REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
+# Not the search but the same kind of SQLite-only structure: the list's order on SQLite (name_sort, id) with the
+# status it always filters on, so that paging deep into the list reads this index alone (migration 0007).
+LIST_ORDER_INDEX = "registry_est_list_order"
+LIST_ORDER_MIGRATION = ("registry", "0007_establishment_list_order_index")
+CREATE_LIST_ORDER_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {LIST_ORDER_INDEX} ON registry_establishment (name_sort, id, status)"
+)
 OPTIMIZE = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"
 
 
@@ -136,4 +144,19 @@ def ensure_sqlite_index(connection=None) -> bool:
         for sql in TRIGGERS.values():
             cursor.execute(sql)
         cursor.execute(REBUILD)
+    return True
+
+
+def ensure_list_order_index(connection=None) -> bool:
+    """Put back the list-order index (migration 0007) if a rebuilt establishment table lost it. True if it did."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    connection = connection or default_connection
+    if connection.vendor != "sqlite" or LIST_ORDER_MIGRATION not in MigrationRecorder(connection).applied_migrations():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = %s", (LIST_ORDER_INDEX,))
+        if cursor.fetchone():
+            return False
+        cursor.execute(CREATE_LIST_ORDER_INDEX)
     return True

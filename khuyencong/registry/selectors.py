@@ -121,11 +121,12 @@ def _listed(user) -> QuerySet[Establishment]:
 
 def _vietnamese_order() -> tuple:
     """PostgreSQL: the ICU collation "vi", served by an index. SQLite: its "vi" collation is a Python function
-    (300,000 calls per sort), so the stored sort key `name_sort` (same order, indexed) comes first; the
-    collation only breaks ties of rows written without one."""
+    (300,000 calls per sort), so the list sorts by the stored sort key `name_sort` (same order; every writer
+    sets it, migration 0005 filled the older rows) then id, the order of the index of migration 0007. The key
+    ends with the cleaned name itself, so equal keys are equal names and the id alone breaks their ties."""
     if connection.vendor == "postgresql":
         return (Collate("name", "vi"), "pk")
-    return ("name_sort", Collate("name", "vi"), "pk")
+    return ("name_sort", "pk")
 
 
 def establishment_detail(user, establishment_id) -> Establishment:

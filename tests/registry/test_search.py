@@ -205,3 +205,21 @@ def test_the_search_keeps_the_users_scope(personas, client_for):
     assert "Sài Gòn" not in html
     html = client_for(personas.central_officer).get(list_url, {"q": "phê"}).content.decode()
     assert "HTX Cà phê Ba Vì" in html and "Công ty Cà phê Sài Gòn" in html
+
+
+@sqlite_only
+def test_the_list_order_index_serves_deep_pages_and_comes_back_after_a_table_rebuild(personas):
+    for number in range(6):
+        make(f"Cơ sở số {number}", where=personas.province_a)
+    keys = establishments_for(personas.central_officer, filters={}).values_list("pk", flat=True)[3:5]
+    sql, params = keys.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert f"COVERING INDEX {search.LIST_ORDER_INDEX}" in plan and "TEMP B-TREE" not in plan
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {search.LIST_ORDER_INDEX}")
+    assert search.ensure_list_order_index(connection) is True
+    assert search.ensure_list_order_index(connection) is False
+    names = establishments_for(personas.central_officer, filters={}).values_list("name", flat=True)
+    assert [name for name in names if name.startswith("Cơ sở số")] == [f"Cơ sở số {n}" for n in range(6)]
