@@ -51,8 +51,28 @@ def test_a_queryset_is_counted_with_a_limit_and_read_by_keys_in_order():
     assert [row.pk for row in rows] == list(communes.values_list("pk", flat=True)[40:60])
     assert page.querystring == "q=x"
     count_sql = queries.captured_queries[0]["sql"]
-    assert "COUNT(*)" in count_sql and "LIMIT 101" in count_sql
+    assert "ORDER BY" not in count_sql and "LIMIT 101" in count_sql  # counted by fetching at most 101 keys
     assert len(queries.captured_queries) == 3  # capped count, the page's keys, the page's rows
+
+
+@pytest.mark.django_db
+def test_a_short_list_is_sorted_from_its_keys_and_an_empty_one_costs_one_query():
+    """Under the cap every matching key is known from the count: the page is sorted from those keys, which
+    spares the database a walk through an index in list order to find a few rare rows."""
+    communes = Unit.objects.filter(level="commune", name__startswith="Ph").order_by("-name", "pk")
+    total = communes.count()
+    assert 25 < total < 1000
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate(RequestFactory().get("/", {"page": "2"}), communes, per_page=10, count_cap=1000, ids_first=True)
+        rows = list(page)
+    assert [row.pk for row in rows] == list(communes.values_list("pk", flat=True)[10:20])
+    assert page.paginator.count == total and not page.paginator.capped and len(page.paginator.all_keys) == total
+    keys_sql = queries.captured_queries[1]["sql"]
+    assert " IN (" in keys_sql and "ORDER BY" in keys_sql and "LIMIT 10 OFFSET 10" in keys_sql
+    with CaptureQueriesContext(connection) as queries:
+        empty = paginate(RequestFactory().get("/"), communes.filter(name="?"), count_cap=1000, ids_first=True)
+        assert list(empty) == [] and empty.paginator.count == 0
+    assert len(queries.captured_queries) == 1
 
 
 @pytest.mark.django_db
