@@ -11,7 +11,9 @@ over the narrow key columns only), then those rows with their joins and annotati
 skips thousands of rows to find one page; this way it does not carry every row's joined columns and
 annotations along. The second step re-applies the list's filters; a selector can pass instead a function
 `ids → queryset` (`ids_first=rows_for`) that reads the rows by key alone (in the user's scope), when
-re-running the filters would make the database look for the 25 rows the slow way.
+re-running the filters would make the database look for the 25 rows the slow way. The capped count fetches
+the keys themselves (at most cap + 1 of them); when no more than `cap` match, the page is sorted from those
+keys, not found by walking an index in list order past every row that does not match.
 """
 
 from __future__ import annotations
