@@ -124,8 +124,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker read while one of them writes; IMMEDIATE transactions
-    # make writers queue on the busy timeout instead of failing with "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # make writers queue on the busy timeout instead of failing with "database is locked". The connection is
+    # kept between requests like PostgreSQL's: a new one starts with an empty page cache (≈ 10 ms a page).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -67,12 +67,14 @@ class Establishment(models.Model):
     business_reg_no = models.CharField(_("Số đăng ký kinh doanh"), max_length=40, blank=True)
     business_reg_date = models.DateField(_("Ngày cấp đăng ký kinh doanh"), null=True, blank=True)
     address = models.CharField(_("Địa chỉ (số nhà, đường, thôn/ấp)"), max_length=255, blank=True)
+    # The foreign keys below carry no index of their own: a composite index of Meta.indexes starts with each.
     province = models.ForeignKey(
         "geo.Unit",
         verbose_name=_("Tỉnh/thành phố"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"level": "province"},
+        db_index=False,
     )
     commune = models.ForeignKey(
         "geo.Unit",
@@ -81,6 +83,7 @@ class Establishment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     commune_as_written = models.CharField(
         _("Địa bàn theo tên cũ"), max_length=300, blank=True, help_text=_("Xã, huyện, tỉnh như ghi trong tệp nhập.")
@@ -102,6 +105,7 @@ class Establishment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"level": 2},
+        db_index=False,
     )
     industries = models.ManyToManyField(
         "geo.IndustryCode", verbose_name=_("Ngành nghề (VSIC cấp 2)"), related_name="+", blank=True
@@ -135,7 +139,7 @@ class Establishment(models.Model):
     )
     source = models.CharField(_("Nguồn"), max_length=20, choices=Source.choices, default=Source.MANUAL)
     import_batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
