@@ -12,7 +12,8 @@ from pathlib import Path
 import django
 
 from benchmarks.databases import ROOT
-from benchmarks.scenarios import WARMUP_REQUESTS
+from benchmarks.scenarios import WARMUP_ROUNDS
+from benchmarks.server import WORKERS
 
 NOTES_FILE = ROOT / "benchmarks" / "NOTES.md"
 
@@ -74,7 +75,8 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
             f"(the run took {(time.time() - started) / 60:.0f} min)"
         )
         + f"; scale `{args.scale}`, seed {args.seed}, "
-        f"{args.repeat} timed requests per page (after {WARMUP_REQUESTS} warm-up ones), "
+        f"{args.repeat} timed requests per page (after {WARMUP_ROUNDS} rounds of {WORKERS} simultaneous warm-up "
+        "ones, so that every gunicorn worker has served the page), "
         f"mixed load for {args.load_seconds} s",
         *machine(),
         f"- Load average (1, 5, 15 min) before: {', '.join(f'{x:.1f}' for x in load[0])}; after: "

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +24,12 @@ from benchmarks.databases import PYTHON, ROOT
 from benchmarks.server import WORKERS
 from benchmarks.stats import percentile, summary, timed
 
-# Requests before timing a page: two per gunicorn worker, so that every worker has served it once (the first
-# request a worker serves pays for its imports, template compilation and database connection: a process start,
-# not the page, and ≈ 0.8 s on PostgreSQL for the dashboard).
-WARMUP_REQUESTS = 2 * WORKERS
+# Before timing a page, every gunicorn worker serves it: the first request a worker serves pays for its imports,
+# template compilation and database connection and page cache (a process start, not the page; ≈ 0.8 s on
+# PostgreSQL for the dashboard). Sync workers close each connection, so requests sent one after the other go to
+# whichever worker accepts first and some worker may get none: the warm-up sends rounds of WORKERS requests at
+# once (a busy worker does not accept, so each goes to another one).
+WARMUP_ROUNDS = 3
 
 NOT_DATA = ('"django_session"', '"accounts_user"', '"auth_group"', '"accounts_user_groups"', '"axes_')
 
@@ -141,9 +144,29 @@ def http_timings(ctx: Context, persona: str, path: str) -> list[float]:
             raise RuntimeError(f"GET {path} as {persona}: HTTP {status}")
 
     try:
-        return timed(run, ctx.repeat, warmup=1 if ctx.smoke else WARMUP_REQUESTS)
+        if not ctx.smoke:
+            warm_up(ctx, persona, path)
+        return timed(run, ctx.repeat, warmup=1)
     finally:
         client.close()
+
+
+def warm_up(ctx: Context, persona: str, path: str) -> None:
+    """WARMUP_ROUNDS rounds of WORKERS simultaneous requests of the page."""
+    from benchmarks.server import Client
+
+    def one(_index: int) -> int:
+        client = Client(ctx.port, ctx.cookies[persona])
+        try:
+            return client.get(path)[0]
+        finally:
+            client.close()
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for _round in range(WARMUP_ROUNDS):
+            statuses = list(pool.map(one, range(WORKERS)))
+            if any(status != 200 for status in statuses):
+                raise RuntimeError(f"GET {path} as {persona} during the warm-up: HTTP {statuses}")
 
 
 def page_row(ctx: Context, label: str, persona: str, path: str, goal_ms: float, floor_factor: float | None = None):
