@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
+
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.legacy_text import detect_legacy_encoding
 
@@ -162,6 +164,9 @@ class TableReader:
     def open(self) -> TableReader:
         if self.file_format == "csv":
             return self
+        if self.file_format == "xlsx" and self.path.stat().st_size > settings.IMPORT_STREAM_XLSX_ABOVE:
+            self._open_with_openpyxl()  # streams: memory stays flat however large the file
+            return self
         from python_calamine import CalamineWorkbook
 
         try:
@@ -173,7 +178,8 @@ class TableReader:
         return self
 
     def _open_with_openpyxl(self) -> None:
-        """The fallback for an .xlsx python-calamine refuses (openpyxl reads some variants it does not)."""
+        """Large .xlsx files (python-calamine loads a whole sheet into memory first, ≈ 1 KB a row, where openpyxl's
+        read-only mode streams it) and the ones python-calamine refuses (openpyxl reads some variants it does not)."""
         import openpyxl
 
         try:

@@ -78,3 +78,16 @@ def test_simple_workbook_and_a_sheet_starting_lower_right(tmp_path):
     assert len(rows) == 5 and rows[4] == [None, None, None, "chỉ một ô"]
     with open_table(tmp_path / "corner.xlsx", "xlsx") as reader:
         assert reader.count_hint() == 5
+
+
+def test_large_xlsx_files_are_streamed_by_openpyxl_with_the_same_rows(tmp_path, settings):
+    """Above IMPORT_STREAM_XLSX_ABOVE the reader streams with openpyxl (calamine holds a whole sheet in memory)."""
+    path = write_messy_workbook(tmp_path / "messy.xlsx", messy_rows())
+    with open_table(path, "xlsx") as reader:
+        assert not reader._openpyxl
+        by_calamine = list(reader.rows())
+    settings.IMPORT_STREAM_XLSX_ABOVE = path.stat().st_size - 1
+    with open_table(path, "xlsx") as reader:
+        assert reader._openpyxl
+        streamed = list(reader.rows())
+    assert _trimmed(streamed) == _trimmed(by_calamine) and len(by_calamine) > 10
