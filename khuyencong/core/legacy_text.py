@@ -20,6 +20,7 @@ The TCVN3 table was checked code by code against the TCVN 5712 table in X11's TC
 
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -180,6 +181,7 @@ def _is_plausible(word: str, check_case: bool) -> bool:
     return coda not in _STOP_CODAS or bool(tones) and tones[0] in _STOP_TONES
 
 
+@lru_cache(maxsize=65536)  # an import asks about the same province, commune and form names on every row
 def detect_legacy_encoding(text: str) -> LegacyEncoding | None:
     """Guess whether ``text`` is TCVN3 or VNI read as Latin-1; None for Unicode, ASCII or no evidence.
 
