@@ -9,7 +9,7 @@ nor the C locale gives.
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["collate_vi", "fold_vi", "nfc", "sort_key_vi"]
+__all__ = ["char_weights", "collate_vi", "fold_vi", "has_combining_mark", "nfc", "sort_key_vi"]
 
 # Zero-width characters removed outright; they are invisible and break equality and search.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -122,9 +122,30 @@ def sort_key_vi(text: str) -> tuple:
     NFC and NFD spellings give the same key.
     """
     clean = nfc(text)
-    weights = [_weights(base, marks) for base, marks in _split_clusters(unicodedata.normalize("NFD", clean))]
+    weights = _text_weights(clean)
     primary, secondary, tertiary = (tuple(level) for level in zip(*weights, strict=True)) if weights else ((), (), ())
     return (primary, secondary, tertiary, clean)
+
+
+def has_combining_mark(clean: str) -> bool:
+    """Whether NFC text still holds a combining mark (one NFC could not compose: rare outside test data)."""
+    return any(map(unicodedata.combining, clean))
+
+
+def _text_weights(clean: str) -> list[tuple[int, int, int]]:
+    """The weights of every character cluster of NFC text. The NFD of such text is the NFD of each character
+    in turn as long as no character is a combining mark (which would join the previous cluster, or be
+    reordered with its marks), so weights are then taken per character, cached."""
+    if has_combining_mark(clean):
+        return [_weights(base, marks) for base, marks in _split_clusters(unicodedata.normalize("NFD", clean))]
+    return [weight for ch in clean for weight in char_weights(ch)]
+
+
+@lru_cache(maxsize=4096)
+def char_weights(ch: str) -> tuple[tuple[int, int, int], ...]:
+    """The (primary, secondary, tertiary) weights of the clusters one NFC character decomposes into: one
+    cluster, but a Hangul syllable gives more."""
+    return tuple(_weights(base, marks) for base, marks in _split_clusters(unicodedata.normalize("NFD", ch)))
 
 
 @lru_cache(maxsize=4096)

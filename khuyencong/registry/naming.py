@@ -7,8 +7,9 @@ same establishment: the duplicate key drops case, diacritics and the legal-form 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from khuyencong.core.vietnamese import fold_vi, nfc, sort_key_vi
+from khuyencong.core.vietnamese import char_weights, fold_vi, has_combining_mark, nfc, sort_key_vi
 from khuyencong.registry.models import LegalForm
 
 # Folded legal-form words, longest first; matched as whole words at the start of a name.
@@ -124,16 +125,30 @@ def _primary_code(weight: int) -> str:
     return "%" + _base90(weight - _OTHER, 4)
 
 
+def _codes(weights) -> tuple[str, str, str]:
+    """The three encoded levels of a run of (primary, secondary, tertiary) weights."""
+    return (
+        "".join(_primary_code(primary) for primary, _, _ in weights),
+        "".join(chr(0x30 + secondary) for _, secondary, _ in weights),
+        "".join(chr(0x30 + tertiary) for _, _, tertiary in weights),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _char_codes(ch: str) -> tuple[str, str, str]:
+    return _codes(char_weights(ch))
+
+
 def sort_key(name: str) -> str:
     """`sort_key_vi(name)` as a string whose plain byte order is Vietnamese dictionary order: stored in
     `Establishment.name_sort` so that SQLite sorts 300,000 names by an index instead of calling the Python
-    collation for every comparison (PostgreSQL sorts by its ICU collation index)."""
-    primary, secondary, tertiary, clean = sort_key_vi(name)
-    return " ".join(
-        (
-            "".join(_primary_code(weight) for weight in primary),
-            "".join(chr(0x30 + weight) for weight in secondary),
-            "".join(chr(0x30 + weight) for weight in tertiary),
-            clean,
-        )
-    )
+    collation for every comparison (PostgreSQL sorts by its ICU collation index). Encoded per character,
+    cached (an import computes it for every row); text with a loose combining mark goes the long way."""
+    clean = nfc(name)
+    if has_combining_mark(clean):
+        primary, secondary, tertiary, clean = sort_key_vi(clean)
+        levels = _codes(list(zip(primary, secondary, tertiary, strict=True)))
+    else:
+        per_char = [_char_codes(ch) for ch in clean]
+        levels = tuple("".join(level) for level in zip(*per_char, strict=True)) if per_char else ("", "", "")
+    return " ".join((*levels, clean))

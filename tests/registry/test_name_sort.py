@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from khuyencong.core.vietnamese import sort_key_vi
 from khuyencong.registry import services
-from khuyencong.registry.naming import sort_key
+from khuyencong.registry.naming import _primary_code, sort_key
 from khuyencong.registry.selectors import establishments_for
 
 WORDS = ["Ân", "An", "Ăn", "ăn", "Ấn", "Bình", "Đà", "Da", "Dạ", "Ê", "e", "1 a", "a-b", "Ơn", "Ôn", "ổn", "ồn",
@@ -22,6 +25,28 @@ def test_sort_key_orders_as_the_collation():
         assert (sort_key(a) < sort_key(b)) == (sort_key_vi(a) < sort_key_vi(b)), (a, b)
         assert (sort_key(a) == sort_key(b)) == (sort_key_vi(a) == sort_key_vi(b)), (a, b)
         assert (sort_key(a).encode() < sort_key(b).encode()) == (sort_key(a) < sort_key(b))  # SQLite's BINARY
+
+
+# Letters with every tone, Latin-only and foreign letters, a Hangul syllable (several clusters), loose marks.
+ANY_TEXT = st.text(
+    alphabet=st.sampled_from(list("aăâđeêoôơuưAĐƠbcz09 .-'üçŏ한ÐｆﬁàằẫệỗựỸ\u0300\u0301\u0302\u0323\u031b\u00a0\u200b")),
+    max_size=25,
+)
+
+
+@given(st.one_of(ANY_TEXT, ANY_TEXT.map(lambda text: unicodedata.normalize("NFD", text))))
+def test_sort_key_is_the_encoding_of_the_collation_key(text):
+    """The per-character fast path gives exactly the encoding of `sort_key_vi`'s levels."""
+    primary, secondary, tertiary, clean = sort_key_vi(text)
+    expected = " ".join(
+        (
+            "".join(map(_primary_code, primary)),
+            "".join(chr(0x30 + weight) for weight in secondary),
+            "".join(chr(0x30 + weight) for weight in tertiary),
+            clean,
+        )
+    )
+    assert sort_key(text) == expected
 
 
 @pytest.mark.django_db
