@@ -48,7 +48,12 @@ def clean_text(value, legacy: str | None = None) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
+    return _clean_str(str(value), legacy)
+
+
+@lru_cache(maxsize=16384)
+def _clean_str(text: str, legacy: str | None) -> str:
+    """`clean_text` of a string, cached: a file repeats its communes, provinces, legal forms and products."""
     if legacy == "tcvn3":
         text = tcvn3_to_unicode(text)
     elif legacy == "vni":

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -206,41 +207,57 @@ def apply_saved_mapping(batch: ImportBatch, saved: dict[str, str], importer: Imp
 # --- Typing rows --------------------------------------------------------------------------------------
 
 
-def _typed(value, kind: str, header: str, legacy: str | None):
+def _year(value) -> int:
+    year = normalise.parse_int(value)
+    if not 1800 <= year <= 2100:
+        raise ValueError(f"Năm không hợp lệ: “{normalise.clean_text(value)}”")
+    return year
+
+
+_PARSERS: dict[str, Callable] = {
+    "int": normalise.parse_int,
+    "year": _year,
+    "decimal": normalise.parse_decimal,
+    "date": normalise.parse_date,
+    "phone": normalise.normalise_phone,
+    "tax_code": normalise.normalise_tax_code,
+    "email": normalise.normalise_email,
+}
+
+
+def _typer(kind: str, header: str, legacy: str | None) -> Callable:
+    """The function typing one column's cells, chosen once per column (not per cell): text is cleaned (and
+    converted from the column's legacy encoding), an empty cell of any other kind is None."""
     if kind == "text":
-        return normalise.clean_text(value, legacy)
-    if normalise.cell_is_empty(value):
-        return None
-    if kind == "int":
-        return normalise.parse_int(value)
-    if kind == "year":
-        year = normalise.parse_int(value)
-        if not 1800 <= year <= 2100:
-            raise ValueError(f"Năm không hợp lệ: “{normalise.clean_text(value)}”")
-        return year
-    if kind == "decimal":
-        return normalise.parse_decimal(value)
+        return partial(normalise.clean_text, legacy=legacy)
     if kind == "money":
-        return normalise.parse_money(value, normalise.money_multiplier(header))
-    if kind == "date":
-        return normalise.parse_date(value)
-    if kind == "phone":
-        return normalise.normalise_phone(value)
-    if kind == "tax_code":
-        return normalise.normalise_tax_code(value)
-    if kind == "email":
-        return normalise.normalise_email(value)
-    raise ValueError(kind)
+        parse = partial(normalise.parse_money, multiplier=normalise.money_multiplier(header))
+    else:
+        parse = _PARSERS[kind]
+    return lambda value: None if normalise.cell_is_empty(value) else parse(value)
 
 
-def type_row(number: int, cells: list, batch: ImportBatch, importer: Importer) -> Row:
+TypingPlan = list[tuple[str, int, Callable]]
+
+
+def typing_plan(batch: ImportBatch, importer: Importer) -> TypingPlan:
+    """(field, column index, typer) for every mapped column of the batch."""
+    return [
+        (
+            name,
+            int(index),
+            _typer(importer.column(name).kind, batch.headers[int(index)], batch.legacy_columns.get(index)),
+        )
+        for index, name in batch.mapping.items()
+    ]
+
+
+def type_row(number: int, cells: list, plan: TypingPlan) -> Row:
     row = Row(number=number, cells=cells)
-    for index, name in batch.mapping.items():
-        column = int(index)
-        value = cells[column] if column < len(cells) else None
-        spec = importer.column(name)
+    width = len(cells)
+    for name, column, typed in plan:
         try:
-            row.values[name] = _typed(value, spec.kind, batch.headers[column], batch.legacy_columns.get(index))
+            row.values[name] = typed(cells[column] if column < width else None)
         except ValueError as error:
             row.values[name] = None
             row.error(name, str(error))
@@ -270,8 +287,9 @@ def data_rows(batch: ImportBatch) -> Iterator[tuple[int, list]]:
 def typed_chunks(batch: ImportBatch, importer: Importer, context: dict) -> Iterator[list[Row]]:
     """Chunks of typed rows, each checked by the importer (and duplicate keys across chunks by `context`)."""
     chunk: list[Row] = []
+    plan = typing_plan(batch, importer)
     for number, cells in data_rows(batch):
-        row = type_row(number, cells, batch, importer)
+        row = type_row(number, cells, plan)
         reason = importer.skip_reason(row)
         if reason:
             row.skipped = True
