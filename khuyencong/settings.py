@@ -225,9 +225,6 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Imports read .xlsx files up to this size with python-calamine (fast, but it holds the whole sheet in memory:
-# ≈ 1 KB a row, ≈ 100,000 rows for 10 MB) and larger ones with openpyxl's streaming reader (≈ 9× slower).
-IMPORT_STREAM_XLSX_ABOVE = int(os.environ.get("IMPORT_STREAM_XLSX_ABOVE", 10 * 1024 * 1024))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "25")) * 1024 * 1024
 
 # --- E-mail -------------------------------------------------------------------------------------------
