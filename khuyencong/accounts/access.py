@@ -12,7 +12,9 @@ reaches that province; an establishment representative reaches its own establish
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.db import connections
 from django.db.models import Model, QuerySet
 
 from khuyencong.accounts.roles import can, user_roles
@@ -58,7 +60,30 @@ def scope_of(*, agency=None, establishment_id: int | None = None) -> Scope:
         return Scope(NOTHING)
     if agency.jurisdiction_id is None:
         return Scope(NATIONAL)
-    return Scope(PROVINCE, province_id=agency.jurisdiction.province_id or agency.jurisdiction_id)
+    return Scope(PROVINCE, province_id=_province_of_jurisdiction(agency))
+
+
+@lru_cache(maxsize=4)
+def _province_sql(vendor: str) -> str:
+    from khuyencong.geo.models import Unit
+
+    quote = connections[Unit.objects.db].ops.quote_name
+    pk, province = quote(Unit._meta.pk.column), quote(Unit._meta.get_field("province").column)
+    return f"SELECT COALESCE({province}, {pk}) FROM {quote(Unit._meta.db_table)} WHERE {pk} = %s"
+
+
+def _province_of_jurisdiction(agency) -> int | None:
+    """The province of the agency's jurisdiction (itself when it is a province). Asked on every request of a
+    provincial user: one short statement written once, not a whole unit built by the ORM, unless the
+    jurisdiction is already loaded."""
+    field = agency._meta.get_field("jurisdiction")
+    if field.is_cached(agency):
+        return agency.jurisdiction.province_id or agency.jurisdiction_id
+    connection = connections[field.related_model.objects.db]
+    with connection.cursor() as cursor:
+        cursor.execute(_province_sql(connection.vendor), [agency.jurisdiction_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def user_scope(user) -> Scope:

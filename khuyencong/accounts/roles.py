@@ -7,7 +7,9 @@ user's scope (`access.py`). Adding a feature means adding its capabilities here,
 
 from __future__ import annotations
 
-from django.db import models
+from functools import lru_cache
+
+from django.db import connections, models
 
 
 class Role(models.TextChoices):
@@ -130,20 +132,46 @@ PROVINCIAL_ROLES = frozenset(
 ANY_AGENCY_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.AUDITOR})
 
 _ROLE_CACHE_ATTR = "_khuyencong_roles"
+_ROLE_CODES = frozenset(Role.values)  # groups that are not roles are ignored
+
+
+@lru_cache(maxsize=4)
+def _stored_roles_sql(vendor: str) -> str:
+    """The names of a user's groups, as one short statement written once from the models' metadata: every
+    request asks for the roles, and building the same ORM query each time cost several times running it."""
+    from django.contrib.auth import get_user_model
+
+    membership = get_user_model().groups.through
+    group = membership._meta.get_field("group").related_model
+    quote = connections[membership.objects.db].ops.quote_name
+    return (
+        f"SELECT g.{quote(group._meta.get_field('name').column)} FROM {quote(group._meta.db_table)} g "
+        f"INNER JOIN {quote(membership._meta.db_table)} m ON m.{quote(membership._meta.get_field('group').column)} "
+        f"= g.{quote(group._meta.pk.column)} WHERE m.{quote(membership._meta.get_field('user').column)} = %s"
+    )
+
+
+def _stored_roles(user) -> frozenset[str]:
+    connection = connections[user.groups.through.objects.db]
+    with connection.cursor() as cursor:
+        cursor.execute(_stored_roles_sql(connection.vendor), [user.pk])
+        return frozenset(name for (name,) in cursor.fetchall() if name in _ROLE_CODES)
 
 
 def user_roles(user) -> frozenset[str]:
-    """The role codes the user holds (cached on the user object for the request)."""
+    """The role codes the user holds: read from the stored groups once per request (cached on the user object,
+    which lives for one request), never across requests, so a role removed counts on the next request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, _ROLE_CACHE_ATTR, None)
     if cached is None:
-        cached = frozenset(name for name in user.groups.values_list("name", flat=True) if name in Role.values)
+        cached = _stored_roles(user)
         setattr(user, _ROLE_CACHE_ATTR, cached)
     return cached
 
 
 def forget_cached_roles(user) -> None:
+    """After the user's groups changed: the next `user_roles` reads them again."""
     if hasattr(user, _ROLE_CACHE_ATTR):
         delattr(user, _ROLE_CACHE_ATTR)
 

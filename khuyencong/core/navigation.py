@@ -9,12 +9,14 @@ to a function of the user, so the core does not import the features.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import import_string
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
-from khuyencong.accounts.roles import can
+from khuyencong.accounts.roles import user_capabilities
 
 
 @dataclass(frozen=True)
@@ -77,30 +79,72 @@ NAVIGATION: list[NavEntry | NavMenu] = [
 ]
 
 
-def _link(entry: NavEntry, user, current_path: str) -> dict | None:
-    if entry.capability is not None and not can(user, entry.capability):
+@dataclass(frozen=True)
+class _Link:
+    label: str
+    url: str
+    icon: str
+    badge: str | None
+
+
+@dataclass(frozen=True)
+class _Menu:
+    label: str
+    icon: str
+    links: tuple[_Link, ...]
+
+
+def _visible_link(entry: NavEntry, capabilities: frozenset[str]) -> _Link | None:
+    if entry.capability is not None and entry.capability not in capabilities:
         return None
-    url = reverse(entry.url_name)
-    active = current_path == url if url == "/" else current_path.startswith(url)
-    badge = import_string(entry.badge)(user) if entry.badge else 0
-    return {"label": str(entry.label), "url": url, "icon": entry.icon, "active": active, "badge": badge}
+    return _Link(str(entry.label), reverse(entry.url_name), entry.icon, entry.badge)
 
 
-def navigation_for(user, current_path: str) -> list[dict]:
-    """Visible items in order: links ({label, url, icon, active, badge}) and menus ({label, icon, active, entries})."""
-    if not user.is_authenticated:
-        return []
-    items = []
+@lru_cache(maxsize=512)
+def _visible(capabilities: frozenset[str], language: str, script_prefix: str, urlconf: str) -> tuple:
+    """The items a holder of `capabilities` sees, labels translated and URLs reversed once per process.
+
+    What a user sees depends only on its capabilities (from its roles, read from the database on every
+    request): a role removed gives another key on the next request. The language, script prefix and URL
+    configuration are in the key because the labels and URLs depend on them.
+    """
+    items: list[_Link | _Menu] = []
     for item in NAVIGATION:
         if isinstance(item, NavEntry):
-            link = _link(item, user, current_path)
-            if link:
+            if link := _visible_link(item, capabilities):
                 items.append(link)
             continue
-        links = [link for entry in item.entries if (link := _link(entry, user, current_path))]
+        links = tuple(link for entry in item.entries if (link := _visible_link(entry, capabilities)))
         if len(links) == 1:
             items.append(links[0])
         elif links:
-            active = any(link["active"] for link in links)
-            items.append({"label": str(item.label), "icon": item.icon, "active": active, "entries": links})
+            items.append(_Menu(str(item.label), item.icon, links))
+    return tuple(items)
+
+
+def _link_dict(link: _Link, user, current_path: str) -> dict:
+    active = current_path == link.url if link.url == "/" else current_path.startswith(link.url)
+    badge = import_string(link.badge)(user) if link.badge else 0
+    return {"label": link.label, "url": link.url, "icon": link.icon, "active": active, "badge": badge}
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    """Visible items in order: links ({label, url, icon, active, badge}) and menus ({label, icon, active, entries}).
+
+    The visible structure is cached per capability set (`_visible`); only what varies with the request — which
+    item is active, the badges — is computed here.
+    """
+    if not user.is_authenticated:
+        return []
+    visible = _visible(
+        user_capabilities(user), get_language() or "", get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
+    )
+    items = []
+    for item in visible:
+        if isinstance(item, _Link):
+            items.append(_link_dict(item, user, current_path))
+            continue
+        links = [_link_dict(link, user, current_path) for link in item.links]
+        active = any(link["active"] for link in links)
+        items.append({"label": item.label, "icon": item.icon, "active": active, "entries": links})
     return items
