@@ -155,7 +155,12 @@ def project_new(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project(request.user, project_id)
     context = selectors.project_detail(request.user, project)
-    evaluation = evaluate_support(project, project.rules_date or timezone.localdate())
+    evaluation = evaluate_support(
+        project,
+        project.rules_date or timezone.localdate(),
+        beneficiaries=context["beneficiaries"],
+        budget_lines=context["budget_lines"],
+    )
     overridden = {o.finding_key for o in context["overrides"]}
     conflicts = double_funding_conflicts(project, context["beneficiaries"])
     for row in context["beneficiaries"]:
@@ -168,7 +173,9 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "project": project,
             "evaluation": evaluation,
             "open_findings": [p for p in evaluation.problems if p.key not in overridden],
-            "abilities": selectors.project_abilities(request.user, project, adjustments=context["adjustments"]),
+            "abilities": selectors.project_abilities(
+                request.user, project, adjustments=context["adjustments"], budget_lines=context["budget_lines"]
+            ),
             "deadline": selectors.deadline_of(project),
             "today": timezone.localdate(),
             "breadcrumbs": _project_crumbs(None, (project.code, None)),
