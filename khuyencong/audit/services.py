@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.forms.models import model_to_dict
 
 from khuyencong.audit.models import AuditEvent
+from khuyencong.core.bulk_insert import insert_rows
 from khuyencong.core.request_context import current_request_info
 
 
@@ -57,10 +58,7 @@ def audit_record(
     """Write one audit event; must run inside the caller's atomic block so it commits with the change."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction.atomic() block")
-    event = _event(
-        _Actor(actor),
-        current_request_info(),
-        action=action,
+    subject = _subject(
         obj=obj,
         object_type=object_type,
         object_id=object_id,
@@ -70,20 +68,25 @@ def audit_record(
         after=after,
         note=note,
     )
+    columns = dict(zip(SUBJECT_FIELDS, subject, strict=True))
+    event = AuditEvent(**_shared(_Actor(actor), current_request_info(), action), **columns)
     event.save(force_insert=True)
     return event
 
 
-def audit_record_many(*, actor, action: str, entries: Iterable[dict]) -> list[AuditEvent]:
-    """Write one audit event per entry in one bulk insert (an import's chunk), each exactly as `audit_record`
-    would write it; an entry holds `audit_record`'s per-object arguments (obj, before, after, note, …).
+def audit_record_many(*, actor, action: str, entries: Iterable[dict]) -> list[int]:
+    """Write one audit event per entry (an import's chunk), each exactly as `audit_record` would write it;
+    returns the new events' ids in entry order. An entry holds `audit_record`'s per-object arguments (obj or
+    object_type/object_id/object_label/province_id, before, after, note): giving the object's columns instead
+    of `obj` lets a bulk writer that has no model instances (registry imports) record its rows.
 
-    Must run inside the caller's atomic block. Events are insert-only, which a bulk insert respects."""
+    Must run inside the caller's atomic block. Events are insert-only, which a multi-row insert respects; they
+    go below the ORM (core/bulk_insert.py) because an import writes one per row."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record_many must be called inside the service's transaction.atomic() block")
-    who, info = _Actor(actor), current_request_info()
-    events = [_event(who, info, action=action, **entry) for entry in entries]
-    return AuditEvent.objects.bulk_create(events, batch_size=500)
+    shared = _shared(_Actor(actor), current_request_info(), action)
+    rows = [_subject(**entry) for entry in entries]
+    return insert_rows(AuditEvent, SUBJECT_FIELDS, rows, constants=shared, returning=True)
 
 
 class _Actor:
@@ -95,11 +98,23 @@ class _Actor:
         self.label = (actor.get_full_name() if self.authenticated else "Hệ thống")[:200]
 
 
-def _event(
-    who: _Actor,
-    info,
+def _shared(who: _Actor, info, action: str) -> dict:
+    """The columns every event of one service call has in common: who, what action, from where."""
+    return {
+        "actor": who.user,
+        "actor_label": who.label,
+        "action": action,
+        "ip": info.ip,
+        "user_agent": info.user_agent,
+    }
+
+
+# The per-object columns of an event, in the order `_subject` gives them.
+SUBJECT_FIELDS = ("object_type", "object_id", "object_label", "province_id", "before", "after", "note")
+
+
+def _subject(
     *,
-    action: str,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
@@ -108,24 +123,20 @@ def _event(
     before: dict | None = None,
     after: dict | None = None,
     note: str = "",
-) -> AuditEvent:
+) -> tuple:
+    """What one event is about and what changed, as SUBJECT_FIELDS values (one place for single and bulk)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_label = object_label or str(obj)[:300]
         if province_id is None:
             province_id = getattr(obj, "province_id", None)
-    return AuditEvent(
-        actor=who.user,
-        actor_label=who.label,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        object_label=object_label[:300],
-        province_id=province_id,
-        before=to_json(before) if before is not None else None,
-        after=to_json(after) if after is not None else None,
-        note=note,
-        ip=info.ip,
-        user_agent=info.user_agent,
+    return (
+        object_type,
+        str(object_id),
+        object_label[:300],
+        province_id,
+        to_json(before) if before is not None else None,
+        to_json(after) if after is not None else None,
+        note,
     )
