@@ -181,7 +181,7 @@ def _is_plausible(word: str, check_case: bool) -> bool:
     return coda not in _STOP_CODAS or bool(tones) and tones[0] in _STOP_TONES
 
 
-@lru_cache(maxsize=65536)  # an import asks about the same province, commune and form names on every row
+@lru_cache(maxsize=4096)  # the same texts recur (headers, samples); import cells are cached by clean_text
 def detect_legacy_encoding(text: str) -> LegacyEncoding | None:
     """Guess whether ``text`` is TCVN3 or VNI read as Latin-1; None for Unicode, ASCII or no evidence.
 

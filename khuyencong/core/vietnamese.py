@@ -52,7 +52,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_CLEAN_TABLE))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def fold_vi(text: str) -> str:
     """Return a case- and diacritic-insensitive search key ("ĐẮK LẮK" → "dak lak").
 
