@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -38,6 +39,7 @@ from khuyencong.accounts.access import (
 from khuyencong.accounts.models import User
 from khuyencong.accounts.roles import Role, can
 from khuyencong.audit.services import audit_record, audit_record_many, snapshot
+from khuyencong.core.bulk_insert import insert_rows
 from khuyencong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from khuyencong.core.taxcode import validate_tax_code
 from khuyencong.core.vietnamese import fold_vi
@@ -280,17 +282,27 @@ def clean_profile(data: dict, *, instance: Establishment | None = None) -> dict:
     return clean
 
 
+def name_columns(name: str, other_names: str, tax_code: str | None, business_reg_no: str) -> dict:
+    """The columns derived from an establishment's names (search text, duplicate key, sort key): the one place
+    that computes them, for the services' instances (`_apply`) and the import's bulk rows alike."""
+    return {
+        "name_folded": fold_vi(name),
+        "name_sort": sort_key(name),
+        "name_key": name_key(name),
+        "search_folded": search_text(name, other_names, tax_code or "", business_reg_no),
+    }
+
+
 def _apply(establishment: Establishment, clean: dict) -> None:
     industries = clean.get("industries")
     for field, value in clean.items():
         if field != "industries":
             setattr(establishment, field, value)
-    establishment.name_folded = fold_vi(establishment.name)
-    establishment.name_sort = sort_key(establishment.name)
-    establishment.name_key = name_key(establishment.name)
-    establishment.search_folded = search_text(
-        establishment.name, establishment.other_names, establishment.tax_code or "", establishment.business_reg_no
+    derived = name_columns(
+        establishment.name, establishment.other_names, establishment.tax_code, establishment.business_reg_no
     )
+    for field, value in derived.items():
+        setattr(establishment, field, value)
     establishment._pending_industries = industries
 
 
@@ -1146,61 +1158,111 @@ def _import_figures(establishment: Establishment, figures: tuple[int, dict] | No
     recompute_size(establishment, sizes)
 
 
-def establishments_import(*, actor, batch, items: list[ImportItem]) -> tuple[int, int]:
-    """Write one chunk of checked import rows inside the commit's transaction; returns (created, updated).
+class _ImportColumns:
+    """The columns an import writes for a new establishment, its figures and its industry links, decided once.
 
-    Creates are inserted in bulk; an update changes only the fields the row gave and bumps the version, so
-    anyone editing the record meanwhile gets a conflict instead of a silent overwrite.
+    Everything else a new row holds — status, version, created/updated timestamps — is what the model gives a
+    new instance (defaults, `auto_now_add`), filled in by core/bulk_insert.py as `bulk_create` would.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("establishments_import runs inside the import's transaction")
-    if actor is not None and not can(actor, "establishment.edit"):
-        raise PermissionDenied("Bạn không có quyền thêm, sửa cơ sở CNNT.")
-    creates = [item for item in items if item.action == "create"]
-    new = []
-    for item in creates:
-        establishment = Establishment(
-            province=item.province,
-            source=Source.IMPORT,
-            import_batch=batch,
-            legacy_commune=item.legacy_commune,
-            commune_as_written=item.written[:300],
-            created_by=actor,
+
+    def __init__(self):
+        opts = Establishment._meta
+        self.profile = [name for name in PROFILE_FIELDS if name != "industries"]
+        self.relations = {name for name in self.profile if opts.get_field(name).is_relation}
+        self.derived = tuple(name_columns("", "", None, ""))
+        self.establishment = (
+            "province",
+            "legacy_commune",
+            "commune_as_written",
+            *self.profile,
+            *self.derived,
+            "size_class",
+            "size_year",
         )
-        _apply(establishment, item.profile)
-        new.append(establishment)
-    # New records: their figures and size class are known here, so everything is inserted in bulk.
-    sizes = rules.SizeRules()
-    new_figures = []
-    for establishment, item in zip(new, creates, strict=True):
+        self.no_size = (opts.get_field("size_class").get_default(), opts.get_field("size_year").get_default())
+        figure_opts = YearlyFigures._meta
+        self.figure_values = (*FIGURE_COUNTS, *FIGURE_MONEY, "note")
+        # A value the row left empty is not given, as YearlyFigures(**given) would leave it: the field's default.
+        self.figure_defaults = [figure_opts.get_field(name).get_default() for name in self.figure_values]
+        self.figures = ("establishment", "year", *self.figure_values, "size_class")
+        industries = opts.get_field("industries")
+        self.through = industries.remote_field.through
+        self.links = (industries.m2m_field_name(), industries.m2m_reverse_field_name())
+        self.object_type = opts.label_lower
+
+
+def _import_create(*, actor, batch, items: list[ImportItem], sizes: rules.SizeRules) -> int:
+    """Insert new establishments with their figures, industry links and audit events, as tuples of column
+    values in large multi-row statements (core/bulk_insert.py): the same rows `bulk_create` of instances
+    built by `_apply` would write, without a model instance per row. Derived name columns come from
+    `name_columns`, the size class from `rules.SizeRules`, the audit columns from `audit_record_many`."""
+    if not items:
+        return 0
+    columns = _ImportColumns()
+    rows, figure_rows = [], []
+    for item in items:
+        profile = item.profile
+        year_size = columns.no_size
         if item.figures is not None:
             year, values = item.figures
-            figures = YearlyFigures(year=year, **{key: value for key, value in values.items() if value is not None})
-            figures.size_class = sizes.size(establishment, figures)
-            if figures.size_class:
-                establishment.size_class, establishment.size_year = figures.size_class, year
-            new_figures.append((establishment, figures))
-    Establishment.objects.bulk_create(new, batch_size=500)
-    for establishment, figures in new_figures:
-        figures.establishment = establishment
-    YearlyFigures.objects.bulk_create([figures for _, figures in new_figures], batch_size=500)
-    links = [
-        Establishment.industries.through(establishment_id=establishment.pk, industrycode_id=industry.pk)
-        for establishment in new
-        for industry in establishment._pending_industries
-    ]
-    Establishment.industries.through.objects.bulk_create(links, batch_size=1000)
+            given = [
+                default if (value := values.get(name)) is None else value
+                for name, default in zip(columns.figure_values, columns.figure_defaults, strict=True)
+            ]
+            figures = SimpleNamespace(year=year, **dict(zip(columns.figure_values, given, strict=True)))
+            size = sizes.size(SimpleNamespace(main_industry=profile["main_industry"]), figures)
+            if size:
+                year_size = (size, year)
+            figure_rows.append((len(rows), year, *given, size))
+        row = [item.province.pk, getattr(item.legacy_commune, "pk", None), item.written[:300]]
+        for name in columns.profile:
+            value = profile[name]
+            row.append(value.pk if value is not None and name in columns.relations else value)
+        derived = name_columns(profile["name"], profile["other_names"], profile["tax_code"], profile["business_reg_no"])
+        row.extend(derived[name] for name in columns.derived)
+        row.extend(year_size)
+        rows.append(row)
+    ids = insert_rows(
+        Establishment,
+        columns.establishment,
+        rows,
+        constants={"source": Source.IMPORT, "import_batch": batch, "created_by": actor},
+        returning=True,
+    )
+    insert_rows(YearlyFigures, columns.figures, [(ids[index], *rest) for index, *rest in figure_rows])
+    links = [(pk, industry.pk) for pk, item in zip(ids, items, strict=True) for industry in item.profile["industries"]]
+    insert_rows(columns.through, columns.links, links)
     audit_record_many(
         actor=actor,
         action="establishment.import_create",
         entries=(
             {
-                "obj": establishment,
-                "after": {"batch": batch.pk, "row": item.row_number, "tax_code": establishment.tax_code},
+                "object_type": columns.object_type,
+                "object_id": pk,
+                "object_label": item.profile["name"],  # str(establishment)
+                "province_id": item.province.pk,
+                "after": {"batch": batch.pk, "row": item.row_number, "tax_code": item.profile["tax_code"]},
             }
-            for establishment, item in zip(new, creates, strict=True)
+            for pk, item in zip(ids, items, strict=True)
         ),
     )
+    return len(ids)
+
+
+def establishments_import(*, actor, batch, items: list[ImportItem]) -> tuple[int, int]:
+    """Write one chunk of checked import rows inside the commit's transaction; returns (created, updated).
+
+    Creates are inserted in bulk below the ORM (`_import_create`); an update changes only the fields the row
+    gave and bumps the version, so anyone editing the record meanwhile gets a conflict instead of a silent
+    overwrite.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("establishments_import runs inside the import's transaction")
+    if actor is not None and not can(actor, "establishment.edit"):
+        raise PermissionDenied("Bạn không có quyền thêm, sửa cơ sở CNNT.")
+    sizes = rules.SizeRules()
+    creates = [item for item in items if item.action == "create"]
+    created = _import_create(actor=actor, batch=batch, items=creates, sizes=sizes)
     updated = 0
     for item in items:
         if item.action != "update":
@@ -1231,7 +1293,7 @@ def establishments_import(*, actor, batch, items: list[ImportItem]) -> tuple[int
             after={**{key: after[key] for key in changed}, "batch": batch.pk, "row": item.row_number},
         )
         updated += 1
-    return len(new), updated
+    return created, updated
 
 
 def import_undo_blocker(batch) -> str | None:
