@@ -130,13 +130,12 @@ def _vietnamese_order() -> tuple:
 
 
 def establishment_detail(user, establishment_id) -> Establishment:
-    establishment = access_establishment(user, establishment_id)
-    return (
-        Establishment.objects.select_related(
+    return access_establishment(
+        user,
+        establishment_id,
+        queryset=Establishment.objects.select_related(
             "province", "commune", "legacy_commune__parent", "main_industry__parent", "merged_into", "decided_by"
-        )
-        .prefetch_related("industries")
-        .get(pk=establishment.pk)
+        ).prefetch_related("industries"),
     )
 
 
