@@ -11,9 +11,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.pagination import CappedPaginator, EmptyPage
 from khuyencong.geo.models import IndustryCode
 from khuyencong.registry import selectors, services
-from khuyencong.registry.models import Establishment, Source
+from khuyencong.registry.models import Establishment, LegalForm, Source
 from khuyencong.registry.rules import eligibility_of
 
 router = Router(tags=["Cơ sở CNNT"])
@@ -59,24 +60,32 @@ class EstablishmentOut(Schema):
     updated_at: dt.datetime
 
     @staticmethod
-    def from_model(establishment: Establishment) -> EstablishmentOut:
+    def fields_of(establishment: Establishment, legal_forms: dict[str, str] | None = None) -> dict:
+        """The values of the schema's fields, as a dict that ninja validates once, on the way out (a schema
+        instance built here would be validated a second time there: ≈ 35 fields × 50 rows through ninja's
+        getter). `legal_forms`: the labels translated once for a whole page (get_legal_form_display
+        translates every choice on each call)."""
         commune = establishment.commune
-        return EstablishmentOut(
+        return {
             **{field: getattr(establishment, field) for field in (
                 "id", "name", "legal_form", "tax_code", "business_reg_no", "business_reg_date", "address",
                 "province_id", "commune_id", "commune_as_written", "craft_village", "main_products",
                 "representative", "representative_title", "phone", "email", "website", "latitude", "longitude",
                 "year_founded", "size_class", "size_year", "status", "merged_into_id", "version", "created_at",
                 "updated_at")},
-            other_names=[name for name in establishment.other_names.splitlines() if name],
-            legal_form_label=establishment.get_legal_form_display(),
-            province_code=establishment.province.code,
-            province_name=establishment.province.name,
-            commune_code=commune.code if commune else None,
-            commune_name=commune.name if commune else None,
-            main_industry=establishment.main_industry.code if establishment.main_industry_id else None,
-            industries=[industry.code for industry in establishment.industries.all()],
-        )  # fmt: skip
+            "other_names": [name for name in establishment.other_names.splitlines() if name],
+            "legal_form_label": (
+                legal_forms.get(establishment.legal_form, establishment.legal_form)
+                if legal_forms is not None
+                else establishment.get_legal_form_display()
+            ),
+            "province_code": establishment.province.code,
+            "province_name": establishment.province.name,
+            "commune_code": commune.code if commune else None,
+            "commune_name": commune.name if commune else None,
+            "main_industry": establishment.main_industry.code if establishment.main_industry_id else None,
+            "industries": [industry.code for industry in establishment.industries.all()],
+        }  # fmt: skip
 
 
 class FiguresOut(Schema):
@@ -185,7 +194,7 @@ def _detail(user, establishment_id: int) -> EstablishmentDetailOut:
     establishment = selectors.establishment_detail(user, establishment_id)
     eligibility = eligibility_of(establishment)
     return EstablishmentDetailOut(
-        **EstablishmentOut.from_model(establishment).model_dump(),
+        **EstablishmentOut.fields_of(establishment),
         eligibility=EligibilityOut(status=eligibility.status, label=eligibility.label, reasons=eligibility.reasons,
                                    citation=eligibility.citation),
         figures=[FiguresOut.model_validate(row, from_attributes=True) for row in selectors.figures_of(establishment)],
@@ -213,14 +222,28 @@ def list_establishments(request, filters: Query[EstablishmentFilters]):
             "supported": yes_no[filters.supported],
             "status": filters.status,
         },
-    ).prefetch_related(Prefetch("industries", queryset=IndustryCode.objects.order_by("code")))
-    start = (filters.page - 1) * filters.page_size
-    return EstablishmentPage(
-        count=establishments.count(),
-        page=filters.page,
-        page_size=filters.page_size,
-        results=[EstablishmentOut.from_model(item) for item in establishments[start : start + filters.page_size]],
     )
+    # The exact count, then the page's keys in list order, then those rows by key: sorting only the keys of a
+    # broad search (3,500 rows for "gom") instead of whole rows with their joins (11 → 5 ms on SQLite).
+    paginator = CappedPaginator(
+        establishments,
+        filters.page_size,
+        cap=None,
+        ids_first=lambda ids: selectors.establishment_rows(request.user, ids, certified=False).prefetch_related(
+            Prefetch("industries", queryset=IndustryCode.objects.only("code").order_by("code"))
+        ),
+    )
+    try:
+        rows = list(paginator.page(filters.page))
+    except EmptyPage:  # past the last page: no rows, the count all the same
+        rows = []
+    legal_forms = {value: str(label) for value, label in LegalForm.choices}
+    return {
+        "count": paginator.count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "results": [EstablishmentOut.fields_of(item, legal_forms) for item in rows],
+    }
 
 
 @router.get("/{establishment_id}", response=EstablishmentDetailOut, summary="Hồ sơ một cơ sở CNNT")

@@ -8,6 +8,8 @@ PostgreSQL; SQLite sorts by the stored key name_sort).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
@@ -101,13 +103,15 @@ def establishments_for(user, *, filters: dict | None = None) -> QuerySet[Establi
     return establishments.annotate(is_certified=_certified()).order_by(*_vietnamese_order())
 
 
-def establishment_rows(user, ids) -> QuerySet[Establishment]:
-    """The list's rows for `ids` (one page's keys from `establishments_for`), with what the list shows, in scope.
+def establishment_rows(user, ids, *, certified: bool = True) -> QuerySet[Establishment]:
+    """The list's rows for `ids` (one page's keys from `establishments_for`), with what the list and the API
+    show, in scope; `certified`: whether each has a valid certificate (the list's badge; the API has none).
 
     The list reads a page in two steps (core.pagination, ids_first): the keys through every filter, then these
     rows by key alone, so that the database looks up 25 rows instead of re-running the search to find them.
     """
-    return _listed(user).filter(pk__in=ids).annotate(is_certified=_certified())
+    rows = _listed(user).filter(pk__in=ids).defer(*_unread_columns(legacy_commune=False))
+    return rows.annotate(is_certified=_certified()) if certified else rows
 
 
 def _listed(user) -> QuerySet[Establishment]:
@@ -129,13 +133,51 @@ def _vietnamese_order() -> tuple:
     return ("name_sort", "pk")
 
 
+# What pages and the API show of a related unit: its name, code and kind (which writes "Xã …" and decides
+# eligibility). A unit row has 13 columns.
+UNIT_SHOWN = ("code", "name", "unit_type")
+
+
+def _columns_except(relation: str, model, shown: tuple[str, ...]) -> list[str]:
+    """`relation`'s columns that are not shown, to defer."""
+    return [
+        f"{relation}__{field.name}"
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in shown
+    ]
+
+
+@lru_cache(maxsize=2)
+def _unread_columns(*, legacy_commune: bool) -> tuple[str, ...]:
+    """What the list rows, the establishment page and the API leave unread: the derived search and sort columns
+    and the columns of related rows that are not shown. Built once: the models do not change while a process
+    runs. `legacy_commune`: the page's old commune and its district, as written before the 2025 reform."""
+    legacy = (
+        (*_columns_except("legacy_commune", Unit, (*UNIT_SHOWN, "parent")),
+         *_columns_except("legacy_commune__parent", Unit, UNIT_SHOWN))
+        if legacy_commune
+        else ()
+    )  # fmt: skip
+    return (
+        "name_folded",
+        "search_folded",
+        "name_sort",
+        *_columns_except("province", Unit, UNIT_SHOWN),
+        *_columns_except("commune", Unit, UNIT_SHOWN),
+        *_columns_except("main_industry", IndustryCode, ("code", "name")),
+        *legacy,
+    )
+
+
 def establishment_detail(user, establishment_id) -> Establishment:
+    """One establishment with what its page and the API show, loaded through the scope filter in one query
+    (plus one for its industries). `merged_into` is read only for a merged record, which names its survivor."""
     return access_establishment(
         user,
         establishment_id,
-        queryset=Establishment.objects.select_related(
-            "province", "commune", "legacy_commune__parent", "main_industry__parent", "merged_into", "decided_by"
-        ).prefetch_related("industries"),
+        queryset=Establishment.objects.select_related("province", "commune", "legacy_commune__parent", "main_industry")
+        .defer(*_unread_columns(legacy_commune=True))
+        .prefetch_related(Prefetch("industries", queryset=IndustryCode.objects.only("code", "name"))),
     )
 
 
@@ -164,15 +206,27 @@ def history_of(establishment: Establishment) -> QuerySet[AuditEvent]:
     )
 
 
-def similar_in_scope(user, establishment: Establishment) -> QuerySet[Establishment]:
-    """Other records with the same name (legal-form words aside) in the same commune, within scope."""
+def _same_name(user, establishment: Establishment) -> QuerySet[Establishment]:
+    """Other unmerged records with the same name (legal-form words aside) in the same commune, within scope,
+    in list order (served by the index on commune and name key)."""
     if establishment.commune_id is None:
         return Establishment.objects.none()
     return (
-        establishments_for(user, filters={})
+        scope_queryset(
+            user,
+            Establishment.objects.exclude(status=EstablishmentStatus.MERGED),
+            province="province_id",
+            establishment="pk",
+        )
         .filter(commune_id=establishment.commune_id, name_key=establishment.name_key)
         .exclude(pk=establishment.pk)
+        .order_by(*_vietnamese_order())
     )
+
+
+def similar_in_scope(user, establishment: Establishment) -> QuerySet[Establishment]:
+    """The possible duplicates the establishment page lists: their name, tax code and status only."""
+    return _same_name(user, establishment).only("name", "tax_code", "status")
 
 
 def merge_candidates(user, establishment: Establishment, query: str = "") -> QuerySet[Establishment]:
@@ -181,7 +235,7 @@ def merge_candidates(user, establishment: Establishment, query: str = "") -> Que
         return establishments_for(user, filters={"q": query, "province": establishment.province_id}).exclude(
             pk=establishment.pk
         )[:20]
-    return similar_in_scope(user, establishment)[:20]
+    return _same_name(user, establishment).select_related("commune")[:20]
 
 
 def pending_count(user) -> int:
