@@ -61,7 +61,9 @@ class Establishment(models.Model):
     # Folded name, other names, tax code and registration number: what the list's search box looks in.
     search_folded = models.TextField(editable=False, default="")
     # The name's Vietnamese sort key as plain text (naming.sort_key): the list's ORDER BY on SQLite.
-    name_sort = models.CharField(max_length=1600, editable=False, default="", db_index=True)
+    # No index of its own: on SQLite the list-order index (name_sort, id, status) of migration 0007 starts with it,
+    # PostgreSQL sorts by its ICU-collated name index (migration 0009_drop_unused_indexes dropped the one Django gave it).
+    name_sort = models.CharField(max_length=1600, editable=False, default="")
     legal_form = models.CharField(_("Loại hình"), max_length=20, choices=LegalForm.choices)
     tax_code = models.CharField(_("Mã số thuế"), max_length=14, null=True, blank=True)
     business_reg_no = models.CharField(_("Số đăng ký kinh doanh"), max_length=40, blank=True)
@@ -178,7 +180,8 @@ class Establishment(models.Model):
 class YearlyFigures(models.Model):
     """One year of an establishment's figures: the basis of its size class and of outcome indicators."""
 
-    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="figures")
+    # No index of its own: the unique constraint (establishment, year) starts with it (migration 0009).
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="figures", db_index=False)
     year = models.PositiveSmallIntegerField(_("Năm"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     employees_total = models.PositiveIntegerField(_("Tổng số lao động"), null=True, blank=True)
     employees_women = models.PositiveIntegerField(_("Lao động nữ"), null=True, blank=True)
