@@ -61,8 +61,9 @@ class Establishment(models.Model):
     # Folded name, other names, tax code and registration number: what the list's search box looks in.
     search_folded = models.TextField(editable=False, default="")
     # The name's Vietnamese sort key as plain text (naming.sort_key): the list's ORDER BY on SQLite.
-    # No index of its own: on SQLite the list-order index (name_sort, id, status) of migration 0007 starts with it,
-    # PostgreSQL sorts by its ICU-collated name index (migration 0009_drop_unused_indexes dropped the one Django gave it).
+    # No index of its own: on SQLite the list-order index (name_sort, id, status) of migration 0007
+    # starts with it; PostgreSQL sorts by its ICU-collated name index (migration 0009_drop_unused_indexes
+    # dropped the one Django gave it).
     name_sort = models.CharField(max_length=1600, editable=False, default="")
     legal_form = models.CharField(_("Loại hình"), max_length=20, choices=LegalForm.choices)
     tax_code = models.CharField(_("Mã số thuế"), max_length=14, null=True, blank=True)

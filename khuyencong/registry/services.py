@@ -160,6 +160,10 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
         return None
 
 
+# Built once: `LegalForm.values` builds a new list on every call (an import checks every row).
+_LEGAL_FORMS = frozenset(LegalForm.values)
+
+
 def clean_profile(data: dict, *, instance: Establishment | None = None) -> dict:
     """Validate and normalise an establishment's profile; every error of every field at once.
 
@@ -182,7 +186,7 @@ def clean_profile(data: dict, *, instance: Establishment | None = None) -> dict:
     clean["other_names"] = "\n".join(dict.fromkeys(line for line in other if line and line != name))
 
     legal_form = values.get("legal_form") or ""
-    if legal_form not in LegalForm.values:
+    if legal_form not in _LEGAL_FORMS:
         errors["legal_form"] = [
             "Chọn loại hình: doanh nghiệp, hợp tác xã, liên hiệp HTX, tổ hợp tác, hộ kinh doanh hoặc nghệ nhân/cá nhân."
         ]
@@ -269,8 +273,8 @@ def clean_profile(data: dict, *, instance: Establishment | None = None) -> dict:
     clean["longitude"] = longitude.quantize(Decimal("0.000001")) if longitude is not None else None
 
     year = values.get("year_founded")
-    this_year = timezone.localdate().year
     if year not in (None, ""):
+        this_year = timezone.localdate().year
         try:
             year = int(year)
         except (TypeError, ValueError):
