@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
 from django.utils.html import format_html
@@ -69,3 +70,22 @@ class FormRenderer(TemplatesSetting):
         if template_name == "django/forms/widgets/select.html":
             return render_select(context["widget"])
         return super().render(template_name, context, request)
+
+
+class _NameChoiceIterator(ModelChoiceIterator):
+    """Options from (pk, name) rows: no model instance (nor the related objects its queryset selects) is built
+    for a label that is only the name."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name in self.queryset.values_list("pk", "name"):
+            yield (ModelChoiceIteratorValue(pk, None), name)
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are labelled by the model's `name` (its `__str__`), read as plain rows:
+    the filter forms of the dashboard and the project list offer every programme (≈ 140 nationally, each with
+    its province), ≈ 3 ms of instances per page. The chosen value is still cleaned into a full instance."""
+
+    iterator = _NameChoiceIterator

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.forms import NameChoiceField
 from khuyencong.geo.models import Unit, UnitLevel
 from khuyencong.indicators.models import Half, Indicator, ManualReport, ReportStatus
 from khuyencong.indicators.selectors import LAST_LEGACY_YEAR, UNITS_NOW, UNITS_THEN, Filters, default_programme
@@ -76,12 +77,12 @@ class DashboardFilterForm(forms.Form):
     """The query string of a dashboard. Without any parameter the page opens on the latest national programme
     with targets; "Tất cả chương trình" is an explicit empty choice."""
 
-    programme = forms.ModelChoiceField(
+    programme = NameChoiceField(
         label=_("Chương trình"), queryset=None, required=False, empty_label=_("Tất cả chương trình")
     )
     year_from = _year_field(_("Từ năm"))
     year_to = _year_field(_("Đến năm"))
-    source = forms.ModelChoiceField(
+    source = NameChoiceField(
         label=_("Nguồn vốn"), queryset=FundingSource.objects.all(), required=False, empty_label=_("Tất cả nguồn")
     )
     units = forms.ChoiceField(

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.forms import NameChoiceField
 from khuyencong.core.money import parse_vnd
 from khuyencong.indicators.models import Indicator, IndicatorSource
 from khuyencong.programmes import workflow
@@ -69,11 +70,11 @@ def _date_field(label, required=True):
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label=_("Mã hoặc tên đề án"), required=False)
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
-    programme = forms.ModelChoiceField(label=_("Chương trình"), queryset=Programme.objects.none(), required=False)
+    programme = NameChoiceField(label=_("Chương trình"), queryset=Programme.objects.none(), required=False)
     province = forms.ModelChoiceField(label=_("Tỉnh"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    content_item = forms.ModelChoiceField(label=_("Nội dung"), queryset=ContentItem.objects.all(), required=False)
-    source = forms.ModelChoiceField(label=_("Nguồn vốn"), queryset=FundingSource.objects.all(), required=False)
+    content_item = NameChoiceField(label=_("Nội dung"), queryset=ContentItem.objects.all(), required=False)
+    source = NameChoiceField(label=_("Nguồn vốn"), queryset=FundingSource.objects.all(), required=False)
     project_type = forms.ChoiceField(label=_("Hình thức"), required=False)
     kind = forms.ChoiceField(label=_("Loại"), required=False)
     late = forms.BooleanField(label=_("Chỉ đề án quá hạn"), required=False)

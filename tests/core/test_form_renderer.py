@@ -8,8 +8,9 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.safestring import mark_safe
 
-from khuyencong.core.forms import FormRenderer
+from khuyencong.core.forms import FormRenderer, NameChoiceField
 from khuyencong.geo.models import Unit, UnitLevel
+from khuyencong.programmes.models import ContentItem
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
@@ -72,3 +73,32 @@ def test_model_choices_with_an_error_and_aria_attributes_render_the_same():
 def test_other_templates_still_render_through_the_templates():
     html = Sample()["plain"].as_field_group()
     assert '<label class="form-label"' in html and '<select name="plain" class="form-select"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"item": ""}, {"item": "-1"}, "first"])
+def test_name_choice_field_renders_and_cleans_as_a_model_choice_field(data, django_assert_num_queries):
+    """Same options, same HTML, same cleaned instance, from one query of two columns (no join for the
+    queryset's select_related, no instance per option)."""
+    items = ContentItem.objects.select_related("group").order_by("name", "pk")
+    if data == "first":
+        data = {"item": str(items.first().pk)}
+
+    def form(field_class):
+        class Filter(forms.Form):
+            item = field_class(queryset=items, required=False, empty_label="Tất cả")
+
+        bound = Filter(data, renderer=FormRenderer())
+        return bound, bound["item"].as_widget(), bound.is_valid() if data is not None else None
+
+    model_form, model_html, model_valid = form(forms.ModelChoiceField)
+    name_form, name_html, name_valid = form(NameChoiceField)
+    assert name_html == model_html and name_valid == model_valid
+    assert model_html.count("<option") == items.count() + 1 > 2
+    if data and data["item"] not in ("", "-1"):
+        assert name_form.cleaned_data["item"] == model_form.cleaned_data["item"] == items.first()
+        assert 'selected>' in name_html
+    with django_assert_num_queries(1) as captured:  # what the widget does (list() would also COUNT for its length)
+        options = [label for _value, label in NameChoiceField(queryset=items).choices]
+    assert options[1:] == [item.name for item in items]
+    assert " JOIN " not in captured.captured_queries[0]["sql"]
