@@ -97,7 +97,7 @@ def test_name_choice_field_renders_and_cleans_as_a_model_choice_field(data, djan
     assert model_html.count("<option") == items.count() + 1 > 2
     if data and data["item"] not in ("", "-1"):
         assert name_form.cleaned_data["item"] == model_form.cleaned_data["item"] == items.first()
-        assert 'selected>' in name_html
+        assert "selected>" in name_html
     with django_assert_num_queries(1) as captured:  # what the widget does (list() would also COUNT for its length)
         options = [label for _value, label in NameChoiceField(queryset=items).choices]
     assert options[1:] == [item.name for item in items]
