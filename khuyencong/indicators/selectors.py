@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from operator import itemgetter
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
@@ -193,10 +194,10 @@ def _plain(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
-def _add(total: Decimal | None, value) -> Decimal | None:
-    if value is None:
-        return total
-    return (total or Decimal(0)) + Decimal(value)
+def _total(rows: list[tuple], index: int) -> Decimal | None:
+    """The sum of column `index` over the rows that have a value; None when none has."""
+    values = [row[index] for row in rows if row[index] is not None]
+    return sum(map(Decimal, values), Decimal(0)) if values else None
 
 
 def aggregate_manual(aggregation: str, rows: list[tuple]) -> Actual:
@@ -212,12 +213,7 @@ def aggregate_manual(aggregation: str, rows: list[tuple]) -> Actual:
             if row[0] not in latest or (row[1], row[2]) > latest[row[0]][1:3]:
                 latest[row[0]] = row
         rows = list(latest.values())
-    result = Actual()
-    for row in rows:
-        result.actual = _add(result.actual, row[3])
-        result.female = _add(result.female, row[4])
-        result.ethnic_minority = _add(result.ethnic_minority, row[5])
-    return result
+    return Actual(actual=_total(rows, 3), female=_total(rows, 4), ethnic_minority=_total(rows, 5))
 
 
 def actuals(query: FactQuery, indicators: list[Indicator], *, by: tuple[str, ...] = ()) -> dict[tuple, Actual]:
@@ -255,12 +251,12 @@ def actuals(query: FactQuery, indicators: list[Indicator], *, by: tuple[str, ...
                 result[(indicator.pk, *(row[name] for name in by))].actual = Decimal(row["n"])
     manual = {i.pk: i for i in indicators if i.source == IndicatorSource.MANUAL}
     if manual:
-        positions = [1 + MANUAL_KEYS.index(name) for name in by]
+        key_of = itemgetter(0, *(1 + MANUAL_KEYS.index(name) for name in by)) if by else lambda row: (row[0],)
         grouped: dict[tuple, list[tuple]] = defaultdict(list)
         for row in query.manual_values:
             if row[0] in manual:
                 # aggregate_manual's (province id, year, half, value, female, ethnic minority)
-                grouped[(row[0], *(row[p] for p in positions))].append((row[2], row[1], *row[5:]))
+                grouped[key_of(row)].append((row[2], row[1], *row[5:]))
         for key, rows in grouped.items():
             result[key] = aggregate_manual(manual[key[0]].aggregation, rows)
     return dict(result)
