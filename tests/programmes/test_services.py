@@ -24,6 +24,7 @@ from khuyencong.programmes.models import (
     Notification,
     PlanStatus,
     Project,
+    ProjectBeneficiary,
     ProjectDocument,
     ProjectStatus,
 )
@@ -124,6 +125,47 @@ def test_no_double_funding_in_other_years_other_contents_or_rejected_projects(wo
     step(world, other_year, "submit", world.province_a_officer)
     project = draft(world, variant="local", justification="")
     assert services.checks.double_funding_conflicts(project, list(project.beneficiaries.all())) == {}
+
+
+def test_double_funding_years_and_statuses_against_a_plain_reading(world):
+    """Overlap by the projects' years (plan year when dates are missing, start year when the end is), drafts and
+    rejected projects not counted: the check against a reading of every beneficiary row in Python."""
+    d = dt.date
+    shapes = {  # label: (status, the project's year and dates)
+        "dated, overlapping": ("submitted", {"start_date": d(2026, 3, 1), "end_date": d(2026, 11, 30)}),
+        "no dates, plan year 2026": ("submitted", {"start_date": None, "end_date": None}),
+        "started 2025, no end": ("approved", {"year": 2025, "start_date": d(2025, 5, 1), "end_date": None}),
+        "2024 to 2026": ("approved", {"year": 2024, "start_date": d(2024, 5, 1), "end_date": d(2026, 2, 1)}),
+        "2027 only": ("submitted", {"year": 2027, "start_date": d(2027, 1, 1), "end_date": d(2027, 6, 1)}),
+        "a draft": ("draft", {}),
+        "rejected": ("rejected", {}),
+    }
+    others = {}
+    for label, (status, dates) in shapes.items():
+        project = draft(world, variant="national", title=f"Đề án khác ({label})", **dates)
+        Project.objects.filter(pk=project.pk).update(status=status)  # the state is what matters here
+        others[label] = Project.objects.get(pk=project.pk)
+    project = draft(world, variant="local", justification="")
+    start, end = project.years
+    rows = list(project.beneficiaries.all())
+    expected = {}
+    for row in rows:
+        matching = [
+            other.pk
+            for other_row in ProjectBeneficiary.objects.exclude(project=project).order_by("pk")
+            if (other_row.establishment_id, other_row.content_item_id) == (row.establishment_id, row.content_item_id)
+            and other_row.planned_support > 0
+            and (other := Project.objects.get(pk=other_row.project_id)).status not in (S.DRAFT, S.REJECTED)
+            and other.years[0] <= end and other.years[1] >= start
+        ]  # fmt: skip
+        if matching:
+            expected[row.pk] = matching
+    found = services.checks.double_funding_conflicts(project, rows)
+    assert {key: [other.pk for other in value] for key, value in found.items()} == expected
+    named = {other.pk: label for label, other in others.items()}
+    assert {named[pk] for pks in expected.values() for pk in pks} == {
+        "dated, overlapping", "no dates, plan year 2026", "2024 to 2026"
+    }  # fmt: skip
 
 
 # --- Plans ------------------------------------------------------------------------------------------------------
