@@ -111,7 +111,8 @@ def bench_postgres(args, workdir: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Every time in the report in the project's zone (settings.TIME_ZONE), as the Django child writes its own.
+    # Every time in the report in Vietnam's time, as the Django child writes its own (settings.TIME_ZONE; this
+    # parent process does not load Django's settings).
     os.environ["TZ"] = "Asia/Ho_Chi_Minh"
     time.tzset()
     parser = argparse.ArgumentParser(description=__doc__)

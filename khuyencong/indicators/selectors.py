@@ -112,8 +112,9 @@ def default_programme(user) -> Programme | None:
 # --- Fact querysets -----------------------------------------------------------------------------------------
 
 
-# The columns a page groups reported values by (`actuals(by=…)`).
+# The columns a page groups reported values by (`actuals(by=…)`), and where each sits in a `manual_values` row.
 MANUAL_KEYS = ("year", "province_id", "legacy_province_id", "commune_id")
+_MANUAL_AT = {name: 1 + index for index, name in enumerate(MANUAL_KEYS)}
 
 
 @dataclass(frozen=True)
@@ -251,12 +252,13 @@ def actuals(query: FactQuery, indicators: list[Indicator], *, by: tuple[str, ...
                 result[(indicator.pk, *(row[name] for name in by))].actual = Decimal(row["n"])
     manual = {i.pk: i for i in indicators if i.source == IndicatorSource.MANUAL}
     if manual:
-        key_of = itemgetter(0, *(1 + MANUAL_KEYS.index(name) for name in by)) if by else lambda row: (row[0],)
+        key_of = itemgetter(0, *(_MANUAL_AT[name] for name in by)) if by else lambda row: (row[0],)
+        province_at, year_at, rest_at = _MANUAL_AT["province_id"], _MANUAL_AT["year"], 1 + len(MANUAL_KEYS)
         grouped: dict[tuple, list[tuple]] = defaultdict(list)
         for row in query.manual_values:
             if row[0] in manual:
                 # aggregate_manual's (province id, year, half, value, female, ethnic minority)
-                grouped[key_of(row)].append((row[2], row[1], *row[5:]))
+                grouped[key_of(row)].append((row[province_at], row[year_at], *row[rest_at:]))
         for key, rows in grouped.items():
             result[key] = aggregate_manual(manual[key[0]].aggregation, rows)
     return dict(result)
