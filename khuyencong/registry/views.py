@@ -24,6 +24,7 @@ from khuyencong.accounts.access import (
     access_product_photo,
     user_scope,
 )
+from khuyencong.accounts.backends import PASSWORD_BACKEND
 from khuyencong.accounts.roles import can
 from khuyencong.core.errors import DomainError, NotFound, PermissionDenied
 from khuyencong.core.forms import apply_domain_error
@@ -610,7 +611,7 @@ def self_register(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=PASSWORD_BACKEND)
             return redirect("self_registration:done")
     return render(request, "registry/self_register.html", {"form": form})
 

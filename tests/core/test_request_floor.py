@@ -3,6 +3,8 @@ navigation cached per capability set still follows each user's stored roles from
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -38,6 +40,25 @@ def test_a_page_costs_the_same_queries_however_many_roles_and_notifications(pers
     Notification.objects.bulk_create(Notification(user=officer, message=f"Thông báo {n}") for n in range(30))
     assert _queries(client, reverse(PROFILE)) == before
     assert before <= 8  # the profile page itself reads the user's tokens and its agency's jurisdiction
+
+
+def test_the_users_agency_and_its_province_come_with_the_user(personas, client_for):
+    """The scope and the header need the agency and its jurisdiction: read in the user's own statement."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(personas.province_a_officer).get(reverse("core:home"))
+    assert response.status_code == 200
+    assert f"({personas.province_a})" in response.text
+    separate = [q["sql"] for q in captured if re.search(r'FROM "(accounts_agency|geo_unit)"', q["sql"])]
+    assert separate == []
+
+
+def test_a_user_moved_to_another_agency_has_its_scope_on_the_next_request(personas, client_for):
+    """The user and its agency are read on every request, not kept with the session."""
+    officer = personas.province_a_officer
+    client = client_for(officer)
+    assert f"({personas.province_a})" in client.get(reverse("core:home")).text
+    type(officer).objects.filter(pk=officer.pk).update(agency=personas.province_b_officer.agency)
+    assert f"({personas.province_b})" in client.get(reverse("core:home")).text
 
 
 def test_roles_are_read_in_one_query_for_a_national_user(personas, client_for):
