@@ -104,3 +104,37 @@ def test_missing_secret_key_is_a_clear_error(tmp_path):
     result = run_manage("check", env_extra={"SECRET_KEY": "", "KHUYENCONG_VAR_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "SECRET_KEY chưa được cấu hình" in result.stderr
+
+
+def _postgres_options(prepare_threshold: str | None) -> str:
+    """The database OPTIONS the settings build for a PostgreSQL URL (nothing connects)."""
+    env = {key: value for key, value in os.environ.items() if key != "DB_PREPARE_THRESHOLD"}
+    env.update(DATABASE_URL="postgres://someone@127.0.0.1:1/khuyencong", DJANGO_SETTINGS_MODULE="khuyencong.settings")
+    if prepare_threshold is not None:
+        env["DB_PREPARE_THRESHOLD"] = prepare_threshold
+    code = "from khuyencong import settings; print(sorted(settings.DATABASES['default'].get('OPTIONS', {}).items()))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_statements_are_prepared_unless_turned_off():
+    assert _postgres_options(None) == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    assert _postgres_options("2") == "[('prepare_threshold', 2), ('server_side_binding', True)]"
+    assert _postgres_options("") == "[]"  # behind a pooler that cannot keep prepared statements
+
+
+@pytest.mark.django_db
+def test_a_statement_run_again_is_prepared_on_the_postgresql_server():
+    from django.db import connection
+
+    from khuyencong.geo.models import Unit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for code in ["01", "79", "01", "79", "01", "79"]:
+        list(Unit.objects.filter(code=code).values_list("name", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "geo_unit"' in statement and "$1" in statement for statement in prepared), prepared
