@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language, pgettext_lazy
@@ -148,3 +149,30 @@ def navigation_for(user, current_path: str) -> list[dict]:
         active = any(link["active"] for link in links)
         items.append({"label": item.label, "icon": item.icon, "active": active, "entries": links})
     return items
+
+
+_FIELDS = ("label", "url", "icon", "active", "badge", "entries")
+
+
+def _frozen(items: list[dict]) -> tuple:
+    """A hashable copy of `navigation_for`'s items with everything their HTML shows."""
+    return tuple(
+        (item["label"], item.get("url"), item["icon"], item["active"], item.get("badge"),
+         _frozen(item["entries"]) if "entries" in item else None)
+        for item in items
+    )  # fmt: skip
+
+
+def _thawed(frozen: tuple) -> list[dict]:
+    return [dict(zip(_FIELDS, (*item[:-1], item[-1] and _thawed(item[-1])), strict=True)) for item in frozen]
+
+
+@lru_cache(maxsize=2048)
+def _navigation_html(frozen: tuple, language: str) -> str:
+    return render_to_string("includes/navigation.html", {"nav_items": _thawed(frozen)})
+
+
+def navigation_html(items: list[dict]) -> str:
+    """The menu bar's items as HTML, rendered once per process for each distinct menu (visible entries, the
+    active one, badge counts, language): the same few menus are shown on every page."""
+    return _navigation_html(_frozen(items), get_language() or "")

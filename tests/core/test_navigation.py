@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
-from khuyencong.core.navigation import navigation_for
+from khuyencong.core.navigation import navigation_for, navigation_html
 from khuyencong.programmes.models import Notification
 
 
@@ -41,3 +43,21 @@ def test_unread_notifications_are_counted_on_the_inbox_link(personas, client_for
     assert inbox["badge"] == 2
     html = client_for(officer).get(reverse("core:home")).content.decode()
     assert '2<span class="visually-hidden"> thông báo chưa đọc</span>' in html
+
+
+def test_the_cached_menu_html_is_the_template_rendered_for_that_menu(personas):
+    """The menu bar is rendered once per distinct menu: what it gives is what rendering the items gives, and
+    another active item, badge or language gives another HTML."""
+    officer = personas.province_a_officer
+    cases = [(personas.central_admin, "/de-an/"), (personas.establishment_user, "/"), (officer, "/co-so/")]
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for user, path in cases:
+                items = navigation_for(user, path)
+                assert navigation_html(items) == render_to_string("includes/navigation.html", {"nav_items": items})
+    projects, registry = navigation_for(officer, "/de-an/"), navigation_for(officer, "/co-so/")
+    assert navigation_html(projects) != navigation_html(registry)
+    before = navigation_html(navigation_for(officer, "/"))
+    Notification.objects.create(user=officer, message="Đề án cần bổ sung hồ sơ")
+    after = navigation_html(navigation_for(officer, "/"))
+    assert before != after and '1<span class="visually-hidden">' in after
