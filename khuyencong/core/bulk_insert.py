@@ -9,8 +9,8 @@ column, not per value: plain text, integer and foreign-key-id columns pass throu
 (dates, decimals, timestamps, JSON, IP addresses…) go through the field's own `get_db_prep_save`, exactly as
 Django converts them. The columns the caller does not give take what `bulk_create` would write for a new
 instance — `Model(**constants)` then each field's `pre_save(add=True)`: its default, `auto_now`/`auto_now_add`
-timestamps — computed once per call and shared by every row. Statements are as large as the backend's real
-parameter limit allows.
+timestamps — computed once per call and shared by every row. On SQLite, statements are as large as the real
+parameter limit allows; on PostgreSQL one statement carries every row as one array per column (`UNNEST`).
 
 Like `bulk_create`: no `save()`, no signals, inside the caller's transaction. Database triggers fire as for
 any insert (the SQLite search index of registry/search.py stays in step).
@@ -105,38 +105,65 @@ def insert_rows(
 
     qn = connection.ops.quote_name
     columns = [field.column for field in (*given, *rest)]
-    width = len(columns)
-    per_statement = max(1, max_params(connection) // width)
-    head = f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(column) for column in columns)}) VALUES "
+    head = f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(column) for column in columns)}) "
     tail = ""
     if returning:
         if not connection.features.can_return_rows_from_bulk_insert:
             raise NotSupportedError(f"{connection.vendor} cannot return the ids of a multi-row INSERT")
         tail = f" RETURNING {qn(opts.pk.column)}"
-    one_row = "(" + ", ".join(["%s"] * width) + ")"
-    statements: dict[int, str] = {}
-
-    ids: list[int] = []
     rows = list(rows)
+    for row in rows:
+        if len(row) != len(given):
+            raise ValueError(f"{opts.label}: a row has {len(row)} values for {len(given)} fields")
+    if converters:
+        rows = [_converted(row, converters, connection) for row in rows]
+    if connection.vendor == "postgresql":
+        statements = _unnest_statements(connection, head, tail, given, rest, rows, shared)
+    else:
+        statements = _values_statements(connection, head, tail, len(columns), rows, shared)
+    ids: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            params: list = []
-            for row in chunk:
-                if len(row) != len(given):
-                    raise ValueError(f"{opts.label}: a row has {len(row)} values for {len(given)} fields")
-                if converters:
-                    row = list(row)
-                    for index, convert in converters:
-                        row[index] = convert(row[index], connection)
-                params.extend(row)
-                params.extend(shared)
-            sql = statements.get(len(chunk))
-            if sql is None:
-                sql = statements[len(chunk)] = head + ", ".join([one_row] * len(chunk)) + tail
+        for sql, params in statements:
             cursor.execute(sql, params)
             if returning:
                 # Ids grow in the order the rows are inserted (SQLite AUTOINCREMENT, a PostgreSQL sequence read
                 # row by row); sorting does not rely on RETURNING's own order, which SQLite leaves unspecified.
                 ids.extend(sorted(pk for (pk,) in cursor.fetchall()))
     return ids
+
+
+def _converted(row: Sequence, converters: list, connection) -> list:
+    row = list(row)
+    for index, convert in converters:
+        row[index] = convert(row[index], connection)
+    return row
+
+
+def _values_statements(connection, head: str, tail: str, width: int, rows: list, shared: list):
+    """`VALUES (…), (…)`: as many rows per statement as the parameter limit allows."""
+    per_statement = max(1, max_params(connection) // width)
+    one_row = "(" + ", ".join(["%s"] * width) + ")"
+    texts: dict[int, str] = {}
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        params: list = []
+        for row in chunk:
+            params.extend(row)
+            params.extend(shared)
+        sql = texts.get(len(chunk))
+        if sql is None:
+            sql = texts[len(chunk)] = head + "VALUES " + ", ".join([one_row] * len(chunk)) + tail
+        yield sql, params
+
+
+def _unnest_statements(connection, head: str, tail: str, given: list, rest: list, rows: list, shared: list):
+    """PostgreSQL: one array per given column (`SELECT * FROM UNNEST(…)`) and the shared values once. The
+    statement's text is the same whatever the number of rows, so psycopg prepares it once per connection instead
+    of splitting a text with tens of thousands of placeholders on every call (as Django's bulk_create does)."""
+    if not rows:
+        return
+    # Without the length (varchar rather than varchar(50)): an array cast must not truncate.
+    arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in given)
+    constants = "".join(f", (%s)::{field.db_type(connection).split('(')[0]}" for field in rest)
+    sql = f"{head}SELECT *{constants} FROM UNNEST({arrays}){tail}"
+    yield sql, [*shared, *(list(column) for column in zip(*rows, strict=True))]
