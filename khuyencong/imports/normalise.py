@@ -135,6 +135,8 @@ def normalise_phone(value) -> str:
     numbers separated by , ; / are kept, joined with ", "."""
     if cell_is_empty(value):
         return ""
+    if type(value) is str and _PHONE.fullmatch(value):
+        return value  # already one clean number (clean_profile checks what the import's typing gave)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(int(value))
     text = clean_text(value)
