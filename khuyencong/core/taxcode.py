@@ -12,18 +12,20 @@ modulo 11 and therefore invalidates the code.
 """
 
 import re
+from operator import mul
 
 __all__ = ["is_valid_tax_code", "tax_code_check_digit", "validate_tax_code"]
 
 _WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 _SHAPE_RE = re.compile(r"([0-9]{10})(?:-?([0-9]{3}))?")
+_NINE_DIGITS = re.compile(r"[0-9]{9}")
 
 
 def tax_code_check_digit(first9: str) -> int | None:
     """Return the check digit for nine digits, or None when no valid check digit exists."""
-    if not re.fullmatch(r"[0-9]{9}", first9):
+    if not _NINE_DIGITS.fullmatch(first9):
         raise ValueError(f"Cần đúng 9 chữ số để tính chữ số kiểm tra, nhận được {first9!r}")
-    check = 10 - sum(int(d) * w for d, w in zip(first9, _WEIGHTS, strict=True)) % 11
+    check = 10 - sum(map(mul, map(int, first9), _WEIGHTS)) % 11  # an import checks two codes a row
     return None if check == 10 else check
 
 

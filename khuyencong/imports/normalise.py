@@ -42,6 +42,8 @@ def cell_is_empty(value) -> bool:
 def clean_text(value, legacy: str | None = None) -> str:
     """NFC text with single spaces. Legacy TCVN3/VNI text is converted: the whole column when it was
     detected as such (`legacy`), otherwise cell by cell when the cell alone is unambiguous."""
+    if type(value) is str:  # most cells: the checks below would all pass over it
+        return _clean_str(value, legacy) if value.strip() else ""
     if cell_is_empty(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -135,6 +137,8 @@ def normalise_phone(value) -> str:
     numbers separated by , ; / are kept, joined with ", "."""
     if cell_is_empty(value):
         return ""
+    if type(value) is str and _PHONE.fullmatch(value):
+        return value  # already one clean number (clean_profile checks what the import's typing gave)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(int(value))
     text = clean_text(value)

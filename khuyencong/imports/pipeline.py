@@ -346,6 +346,7 @@ class _Recorder:
             }
             for index, name in batch.mapping.items()
         }
+        self.columns = [(int(index), stat) for index, stat in self.stats.items()]
         self.preview: list[dict] = []
 
     def add(self, row: Row) -> None:
@@ -361,15 +362,17 @@ class _Recorder:
             self.rows_with_errors.add(row.number)
         self.warning_rows += bool(row.warnings)
         error_fields = {field_name for field_name, _ in row.errors}
-        for index, stat in self.stats.items():
-            column = int(index)
-            if column < len(row.cells) and not normalise.cell_is_empty(row.cells[column]):
+        cells, values, width = row.cells, row.values, len(row.cells)
+        for column, stat in self.columns:
+            if column < width and not normalise.cell_is_empty(cells[column]):
                 stat["filled"] += 1
-            value = row.values.get(stat["field"])
-            shown = _display(value, stat["kind"])[:60] if value not in (None, "") else ""
-            if shown and len(stat["samples"]) < SAMPLES_PER_COLUMN and shown not in stat["samples"]:
-                stat["samples"].append(shown)
-            if stat["field"] in error_fields:
+            samples = stat["samples"]
+            if len(samples) < SAMPLES_PER_COLUMN:  # a value is shown only until a column has its samples
+                value = values.get(stat["field"])
+                shown = _display(value, stat["kind"])[:60] if value not in (None, "") else ""
+                if shown and shown not in samples:
+                    samples.append(shown)
+            if error_fields and stat["field"] in error_fields:
                 stat["errors"] += 1
         if len(self.preview) < PREVIEW_ROWS:
             self.preview.append(

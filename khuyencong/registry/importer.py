@@ -4,10 +4,12 @@ today's units, upsert by tax code, and the same profile rules as the forms (serv
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 
 from django.db import connection
+from django.utils import timezone
 
 from khuyencong.accounts.access import user_scope
 from khuyencong.core.errors import ValidationFailed
@@ -181,6 +183,7 @@ class EstablishmentImporter(Importer):
     # --- checking ---------------------------------------------------------------------------------------
 
     def check(self, rows: list[Row], context: dict) -> None:
+        context["today"] = timezone.localdate()
         self._resolve_units(rows, context)
         for row in rows:
             self._check_row(row, context)
@@ -215,7 +218,7 @@ class EstablishmentImporter(Importer):
         data.pop("main_industry", None)
         data["latitude"], data["longitude"] = values.get("latitude"), values.get("longitude")
         try:
-            profile = services.clean_profile(data)
+            profile = services.clean_profile(data, today=context["today"])
         except ValidationFailed as error:
             reported = {field for field, _ in row.errors}
             for field, messages in error.details.items():
@@ -223,7 +226,7 @@ class EstablishmentImporter(Importer):
                     for message in messages:
                         row.error(field, message)
             profile = None
-        figures = self._figures(row)
+        figures = self._figures(row, context["today"])
         if row.errors or profile is None or not units:
             return
         row.extra.update(
@@ -337,7 +340,7 @@ class EstablishmentImporter(Importer):
             row.error("industries", f"Không đọc được mã ngành trong “{text}” (ví dụ 10, 1079, 31).")
         return found
 
-    def _figures(self, row: Row):
+    def _figures(self, row: Row, today: dt.date):
         values = {field: row.values.get(field) for field in FIGURE_FIELDS}
         if all(value is None for value in values.values()):
             return None
@@ -347,7 +350,7 @@ class EstablishmentImporter(Importer):
                 row.error("figures_year", "Có số liệu lao động/doanh thu nhưng thiếu “Năm số liệu”.")
             return None
         try:
-            return services.clean_figures(values, year=year)
+            return services.clean_figures(values, year=year, today=today)
         except ValidationFailed as error:
             for field, messages in error.details.items():
                 for message in messages:

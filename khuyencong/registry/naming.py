@@ -68,8 +68,10 @@ def clean_name(text: str) -> str:
     return " ".join(nfc(text or "").split())
 
 
+@lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
-    """The duplicate key: folded, punctuation removed, leading legal-form words dropped."""
+    """The duplicate key: folded, punctuation removed, leading legal-form words dropped. Cached: an import
+    asks it of a row's name in its checks and again when writing the row, a chunk of 500 rows apart."""
     folded = " ".join(_PUNCTUATION.sub(" ", fold_vi(name)).split())
     for words, _form in _FORM_WORDS:
         if folded == words:

@@ -138,8 +138,19 @@ def test_cell_normalisation_messages():
         normalise.parse_date("13/13/2024")
     assert normalise.normalise_phone("84912345678") == "0912345678"
     assert normalise.normalise_phone("0912.345.678 hoặc (024) 3825 1234") == "0912345678, 02438251234"
+    with pytest.raises(ValueError, match="Số điện thoại không hợp lệ: “091234567”"):
+        normalise.normalise_phone("091234567")
     assert normalise.normalise_tax_code(100109106) == "0100109106"
     with pytest.raises(ValueError, match="Cần số nguyên"):
         normalise.parse_int("2,5")
     assert normalise.header_key("Doanh thu (triệu đồng):") == "doanh thu"
     assert normalise.clean_text("  Ca\u0300 phe\u0302  \u00a0 Ba Vi\u0300 ") == "Cà phê Ba Vì"
+
+
+@pytest.mark.parametrize(
+    "value", ["0912345678", "02438251234", 912345678, "+84 912.345.678", "0912345678, 02438251234", " 0912345678"]
+)
+def test_a_phone_number_normalises_to_itself_once_normalised(value):
+    # clean_profile normalises again what the import's typing gave: the second pass must change nothing.
+    once = normalise.normalise_phone(value)
+    assert once.startswith("0") and normalise.normalise_phone(once) == once

@@ -125,6 +125,15 @@ def test_validation_counts_every_error_and_the_preview(personas, messy):
     assert row_11["error_cells"] == [headers.index("Ngày cấp ĐKKD")]
     stats = {stat["header"]: stat for stat in batch.column_stats}
     assert (stats["Mã số thuế"]["filled"], stats["Mã số thuế"]["errors"]) == (5, 2)
+    # Samples: the first three distinct values shown, typed and cleaned; a column with fewer shows what it has.
+    assert stats["Mã số thuế"]["samples"] == [T1, T2, T3]
+    assert stats["Tên cơ sở"]["samples"] == [
+        "Hợp tác xã Cà phê Ba Vì",
+        "Cơ sở mây tre đan Phú Cường",
+        "Công ty TNHH Gốm Cổ Đô",
+    ]
+    assert stats["Điện thoại"]["samples"] == ["0912345678", "0912345679"]
+    assert (stats["Điện thoại"]["filled"], stats["Điện thoại"]["errors"]) == (2, 0)
 
 
 def test_all_or_nothing_writes_nothing_when_a_row_fails(personas, messy):

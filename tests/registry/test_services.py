@@ -61,6 +61,23 @@ def test_create_reports_every_field_error_in_vietnamese_and_writes_nothing(perso
     assert Establishment.objects.count() == count
 
 
+def test_the_rules_compare_dates_with_the_day_given_or_today(personas):
+    # An import passes the day once per chunk; without it the rules ask the clock, with the same answers.
+    data = {"name": "Cơ sở Gốm", "legal_form": LegalForm.HOUSEHOLD, "year_founded": 2024,
+            "business_reg_date": dt.date(2024, 5, 1)}  # fmt: skip
+    assert services.clean_profile(data)["year_founded"] == 2024
+    assert services.clean_profile(data, today=dt.date(2024, 5, 1))["business_reg_date"] == dt.date(2024, 5, 1)
+    with pytest.raises(ValidationFailed) as caught:
+        services.clean_profile(data, today=dt.date(2023, 12, 31))
+    assert caught.value.details == {
+        "business_reg_date": ["Ngày cấp đăng ký kinh doanh không được sau hôm nay."],
+        "year_founded": ["Năm thành lập phải từ 1800 đến 2023."],
+    }
+    assert services.clean_figures({"employees_total": 3}, year=2024)[0] == 2024
+    with pytest.raises(ValidationFailed, match="Năm số liệu phải từ 1990 đến 2023."):
+        services.clean_figures({"employees_total": 3}, year=2024, today=dt.date(2023, 6, 1))
+
+
 def test_create_normalises_and_audits(personas):
     bat_trang = commune("01", "Bát Tràng")
     establishment = services.establishment_create(
