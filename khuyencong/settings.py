@@ -189,6 +189,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, their per-request lookup compiled once (accounts/sessions.py).
+SESSION_ENGINE = "khuyencong.accounts.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "10")) * 3600
 CONTENT_SECURITY_POLICY = {

@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from khuyencong.core.compiled import CompiledQuery
+
 User = get_user_model()
+
+# Asked on every request: compiled once per connection (`core.compiled`).
+_USER_WITH_AGENCY = CompiledQuery(
+    lambda pk: User._default_manager.select_related("agency__jurisdiction").filter(pk=pk), int
+)
 
 
 class UserWithAgencyBackend(ModelBackend):
@@ -15,10 +22,10 @@ class UserWithAgencyBackend(ModelBackend):
 
     def get_user(self, user_id):
         try:
-            user = User._default_manager.select_related("agency__jurisdiction").get(pk=user_id)
-        except User.DoesNotExist:
+            found = _USER_WITH_AGENCY(user_id)
+        except (TypeError, ValueError):  # a session that does not hold a user id
             return None
-        return user if self.user_can_authenticate(user) else None
+        return found[0] if found and self.user_can_authenticate(found[0]) else None
 
 
 # The dotted path a session records for a password sign-in (`login(..., backend=...)`, as several are set).

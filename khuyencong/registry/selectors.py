@@ -11,11 +11,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from khuyencong.accounts.access import access_establishment, scope_queryset, user_scope
+from khuyencong.accounts.access import ScopedLoader, access_establishment, scope_queryset, user_scope
 from khuyencong.accounts.roles import can
 from khuyencong.audit.models import AuditEvent
 from khuyencong.geo.models import IndustryCode, Unit, UnitLevel
@@ -169,16 +169,23 @@ def _unread_columns(*, legacy_commune: bool) -> tuple[str, ...]:
     )
 
 
+def _page_rows() -> QuerySet[Establishment]:
+    return Establishment.objects.select_related("province", "commune", "legacy_commune__parent", "main_industry").defer(
+        *_unread_columns(legacy_commune=True)
+    )
+
+
+_PAGE = ScopedLoader(_page_rows, province="province_id", establishment="pk")
+
+
 def establishment_detail(user, establishment_id) -> Establishment:
     """One establishment with what its page and the API show, loaded through the scope filter in one query
     (plus one for its industries). `merged_into` is read only for a merged record, which names its survivor."""
-    return access_establishment(
-        user,
-        establishment_id,
-        queryset=Establishment.objects.select_related("province", "commune", "legacy_commune__parent", "main_industry")
-        .defer(*_unread_columns(legacy_commune=True))
-        .prefetch_related(Prefetch("industries", queryset=IndustryCode.objects.only("code", "name"))),
+    establishment = access_establishment(user, establishment_id, loader=_PAGE)
+    prefetch_related_objects(
+        [establishment], Prefetch("industries", queryset=IndustryCode.objects.only("code", "name"))
     )
+    return establishment
 
 
 def figures_of(establishment: Establishment):
