@@ -12,7 +12,6 @@ tests all stay as they were.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
@@ -109,7 +108,6 @@ class CompiledQuery:
         self._kinds = kinds
         self._alias: str | None = None
         self._compiled: WeakKeyDictionary = WeakKeyDictionary()  # connection wrapper (one per thread) → _Compiled
-        self._lock = threading.Lock()
 
     def __call__(self, *values) -> list:
         if len(values) != len(self._kinds):
@@ -122,7 +120,7 @@ class CompiledQuery:
             queryset = self._build(*stand_ins)
             connection = connections[queryset.db]
             compiled = _Compiled(queryset, connection, stand_ins)
-            with self._lock:
-                self._alias = queryset.db
-                self._compiled[connection] = compiled
+            # Two threads compiling at once each store an equal result: no lock needed.
+            self._alias = queryset.db
+            self._compiled[connection] = compiled
         return compiled.run(connection, values)
