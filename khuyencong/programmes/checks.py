@@ -12,6 +12,7 @@ from django.db.models import F, IntegerField, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
+from khuyencong.core.compiled import CompiledQuery
 from khuyencong.programmes.models import (
     BudgetLine,
     FundingKind,
@@ -100,20 +101,13 @@ def _support_within_budget(beneficiaries, lines) -> list[Problem]:
     return []
 
 
-def double_funding_conflicts(project: Project, rows) -> dict[int, list[Project]]:
-    """For each beneficiary row (by id) the other projects supporting the same establishment for the same
-    content item in overlapping years, whatever their source."""
-    start, end = project.years
-    rows = [row for row in rows if row.planned_support > 0]
-    if not rows:
-        return {}
-    others = (
+def _other_support(establishments, items, project, start: int, end: int):
+    """Rows of other counted projects supporting these establishments for these items in overlapping years."""
+    return (
         ProjectBeneficiary.objects.filter(
-            establishment_id__in={row.establishment_id for row in rows},
-            content_item_id__in={row.content_item_id for row in rows},
-            planned_support__gt=0,
+            establishment_id__in=establishments, content_item_id__in=items, planned_support__gt=0
         )
-        .exclude(project_id=project.pk)
+        .exclude(project_id=project)
         .exclude(project__status__in=NOT_COUNTED)
         .annotate(
             first_year=Coalesce(ExtractYear("project__start_date"), F("project__year"), output_field=IntegerField()),
@@ -126,6 +120,22 @@ def double_funding_conflicts(project: Project, rows) -> dict[int, list[Project]]
         )
         .filter(first_year__lte=end, last_year__gte=start)
         .select_related("project")
+    )
+
+
+# Asked on every project page (compiled: see core/compiled.py).
+_OTHER_SUPPORT = CompiledQuery(_other_support, [int], [int], int, int, int)
+
+
+def double_funding_conflicts(project: Project, rows) -> dict[int, list[Project]]:
+    """For each beneficiary row (by id) the other projects supporting the same establishment for the same
+    content item in overlapping years, whatever their source."""
+    start, end = project.years
+    rows = [row for row in rows if row.planned_support > 0]
+    if not rows:
+        return {}
+    others = _OTHER_SUPPORT(
+        {row.establishment_id for row in rows}, {row.content_item_id for row in rows}, project.pk, start, end
     )
     found: dict[tuple[int, int], list[Project]] = defaultdict(list)
     for other in others:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from khuyencong.core.compiled import CompiledQuery
 from khuyencong.core.money import format_vnd_with_unit
 from khuyencong.programmes.models import ProjectKind, RuleScope, RuleSet, SupportRule
 
@@ -53,19 +54,30 @@ def number_text(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
+def _in_force(day: dt.date, scope: str):
+    return RuleSet.objects.filter(RuleSet.valid_on_q(day), scope=scope).order_by("-valid_from")
+
+
+# Asked on every project page (compiled: see core/compiled.py).
+_NATIONAL_IN_FORCE = CompiledQuery(lambda day, scope: _in_force(day, scope)[:1], dt.date, str)
+_LOCAL_IN_FORCE = CompiledQuery(
+    lambda day, scope, province: _in_force(day, scope).filter(province_id=province)[:1], dt.date, str, int
+)
+_RULES_OF = CompiledQuery(lambda rule_set: SupportRule.objects.filter(rule_set_id=rule_set), int)
+
+
 def rule_set_for(project, on_date: dt.date) -> tuple[RuleSet | None, list[str]]:
     """The rule set that governs the project's state support on `on_date`, and notes on how it was chosen."""
-    in_force = RuleSet.objects.filter(RuleSet.valid_on_q(on_date))
     notes: list[str] = []
     if project.kind == ProjectKind.LOCAL:
-        local = in_force.filter(scope=RuleScope.LOCAL, province_id=project.province_id).order_by("-valid_from").first()
-        if local is not None:
-            return local, notes
+        local = _LOCAL_IN_FORCE(on_date, RuleScope.LOCAL, project.province_id) if project.province_id else []
+        if local:
+            return local[0], notes
         notes.append(
             _("Tỉnh chưa có định mức kinh phí khuyến công địa phương hiệu lực ngày %(day)s: áp dụng định mức quốc gia.")
             % {"day": f"{on_date:%d/%m/%Y}"}
         )
-    national = in_force.filter(scope=RuleScope.NATIONAL).order_by("-valid_from").first()
+    national = next(iter(_NATIONAL_IN_FORCE(on_date, RuleScope.NATIONAL)), None)
     if national is None:
         notes.append(
             _("Chưa có bộ định mức hỗ trợ hiệu lực ngày %(day)s: mức hỗ trợ chưa được kiểm tra.")
@@ -95,7 +107,7 @@ def evaluate_support(project, on_date: dt.date, *, beneficiaries=None, budget_li
         beneficiaries = list(project.beneficiaries.select_related("establishment", "content_item"))
     if budget_lines is None:
         budget_lines = list(project.budget_lines.select_related("source", "content_item"))
-    rules = {rule.content_item_id: rule for rule in SupportRule.objects.filter(rule_set=rule_set)}
+    rules = {rule.content_item_id: rule for rule in _RULES_OF(rule_set.pk)}
     citation = rule_set.citation or rule_set.name
 
     items = {line.content_item_id: line.content_item for line in budget_lines}

@@ -9,14 +9,14 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.sessions import SessionStore
 from khuyencong.core.compiled import CompiledQuery
-from khuyencong.programmes.models import Notification
+from khuyencong.programmes.models import Notification, RuleScope, RuleSet
 from khuyencong.programmes.selectors import unread_count
 
 
@@ -76,12 +76,80 @@ def test_strings_reach_the_statement_unchanged(personas):
         (lambda pk: User.objects.filter(pk=pk).values("username"), (int,)),
         (lambda name: User.objects.filter(username__contains=name), (str,)),  # sent as %name%: not the value
         (lambda pk: User.objects.filter(pk__gt=0), (int,)),  # the value is not used at all
-        (lambda day: User.objects.filter(date_joined__date=day), (dt.date,)),
+        (lambda day: User.objects.filter(date_joined__gte=day), (dt.date,)),  # sent as a datetime
+        (lambda moment: User.objects.filter(date_joined__gte=moment), (dt.datetime,)),  # no datetime kind
+        (lambda ids: User.objects.filter(pk__in=ids), ([str],)),  # collections of ids only
+        (lambda pk: User.objects.filter(pk=pk)[: 1 if pk < 30_000 else 2], (int,)),  # the value shapes the statement
+        (lambda pk: User.objects.filter(pk=pk) | User.objects.filter(pk=29_000), (int,)),  # a constant like a value
     ],
 )
 def test_a_queryset_it_cannot_run_again_is_refused(db, build, kinds):
+    values = {dt.date: dt.date(2024, 1, 1), dt.datetime: dt.datetime(2024, 1, 1, 8, 0), int: 1}
     with pytest.raises(ImproperlyConfigured, match="CompiledQuery"):
-        CompiledQuery(build, *kinds)(*[kind(2024, 1, 1) if kind is dt.date else kind(1) for kind in kinds])
+        CompiledQuery(build, *kinds)(*[values.get(kind, [1]) for kind in kinds])
+
+
+def _in_force(day, scope):
+    return RuleSet.objects.filter(RuleSet.valid_on_q(day), scope=scope).order_by("-valid_from")
+
+
+@pytest.mark.django_db
+def test_dates_reach_the_statement_as_the_backend_adapts_them():
+    """A day filters as in the ORM (a string on SQLite, a date on PostgreSQL), before, inside and after a
+    period, and on the period's own first and last days."""
+    RuleSet.objects.all().delete()
+    old = RuleSet.objects.create(code="CU", name="Cũ", scope=RuleScope.NATIONAL, valid_from=dt.date(2012, 1, 1),
+                                 valid_to=dt.date(2018, 6, 30))  # fmt: skip
+    new = RuleSet.objects.create(code="MOI", name="Mới", scope=RuleScope.NATIONAL, valid_from=dt.date(2018, 7, 1))
+    compiled = CompiledQuery(_in_force, dt.date, str)
+    days = [dt.date(2011, 12, 31), dt.date(2012, 1, 1), dt.date(2018, 6, 30), dt.date(2018, 7, 1), dt.date(2026, 12, 6)]
+    for day in days:
+        with CaptureQueriesContext(connection) as orm:
+            expected = list(_in_force(day, RuleScope.NATIONAL))
+        with CaptureQueriesContext(connection) as ours:
+            found = compiled(day, RuleScope.NATIONAL)
+        assert [q["sql"] for q in ours] == [q["sql"] for q in orm]
+        assert [r.pk for r in found] == [r.pk for r in expected]
+    assert [[r.pk for r in compiled(day, RuleScope.NATIONAL)] for day in days] == [[], [old.pk], [old.pk], [new.pk],
+                                                                                     [new.pk]]  # fmt: skip
+    with pytest.raises(TypeError):
+        compiled(dt.datetime(2020, 1, 1, 8, 0), RuleScope.NATIONAL)
+
+
+def _others(ids, agency_ids, excluded):
+    return User.objects.filter(pk__in=ids, agency_id__in=agency_ids).exclude(pk=excluded).order_by("pk")
+
+
+def test_collections_of_ids_compiled_per_size(personas, django_assert_num_queries):
+    people = [personas.central_admin, personas.central_officer, personas.province_a_officer,
+              personas.province_a_leader, personas.province_b_officer]  # fmt: skip
+    agencies = sorted({user.agency_id for user in people})
+    compiled = CompiledQuery(_others, [int], [int], int)
+    cases = [
+        ([p.pk for p in people], agencies, people[0].pk),
+        ([p.pk for p in people[:2]] * 3, agencies[:1], 0),  # duplicates are dropped, as in Django
+        ([people[2].pk, people[4].pk], agencies, people[4].pk),
+        ({people[3].pk}, (agencies[-1],), 0),
+    ]
+    answers = []
+    for ids, agency_ids, excluded in cases:
+        with CaptureQueriesContext(connection) as orm:
+            expected = [user.pk for user in _others(ids, agency_ids, excluded)]
+        with CaptureQueriesContext(connection) as ours:
+            found = [user.pk for user in compiled(ids, agency_ids, excluded)]
+        assert found == expected
+        assert [q["sql"] for q in ours] == [q["sql"] for q in orm]
+        answers.append(found)
+    assert all(answers[:3])  # the cases find people (not only empty answers)
+    # An empty collection runs through the ORM (Django answers without a query).
+    with django_assert_num_queries(0):
+        assert compiled([], agencies, 0) == []
+    # Beyond MAX_SIZES sizes per connection, the ORM as usual: same answer.
+    compiled.MAX_SIZES = len(compiled._compiled[connections["default"]])
+    assert [u.pk for u in compiled([p.pk for p in people[:3]], agencies, 0)] == [
+        u.pk for u in _others([p.pk for p in people[:3]], agencies, 0)
+    ]
+    assert len(compiled._compiled[connections["default"]]) == compiled.MAX_SIZES
 
 
 def test_the_session_store_reads_a_live_session_and_drops_an_expired_one(personas):
