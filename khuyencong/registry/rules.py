@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from khuyencong.core.compiled import CompiledQuery
 from khuyencong.geo.models import UnitType
 from khuyencong.registry.models import (
     CertificationValidityRule,
@@ -105,9 +106,15 @@ class Eligibility:
         return str(self.LABELS[self.status])
 
 
+# Asked on every establishment page (compiled: see core/compiled.py).
+_RULE_IN_FORCE = CompiledQuery(
+    lambda day: EligibilityRule.objects.filter(_valid_on(day)).order_by("-valid_from")[:1], dt.date
+)
+
+
 def eligibility_of(establishment, *, on: dt.date | None = None) -> Eligibility:
     day = on or timezone.localdate()
-    rule = EligibilityRule.objects.filter(_valid_on(day)).order_by("-valid_from").first()
+    rule = next(iter(_RULE_IN_FORCE(day)), None)
     if rule is None:
         return Eligibility("unknown", [_("Không có quy định về đối tượng thụ hưởng có hiệu lực tại ngày này.")])
     blocking: list[str] = []

@@ -11,13 +11,21 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from khuyencong.accounts.access import ScopedLoader, access_establishment, scope_queryset, user_scope
+from khuyencong.accounts.access import (
+    NATIONAL,
+    PROVINCE,
+    ScopedLoader,
+    access_establishment,
+    scope_queryset,
+    user_scope,
+)
 from khuyencong.accounts.roles import can
 from khuyencong.audit.models import AuditEvent
+from khuyencong.core.compiled import CompiledQuery
 from khuyencong.geo.models import IndustryCode, Unit, UnitLevel
 from khuyencong.registry.models import (
     Certification,
@@ -178,13 +186,22 @@ def _page_rows() -> QuerySet[Establishment]:
 _PAGE = ScopedLoader(_page_rows, province="province_id", establishment="pk")
 
 
+def _industries_of(pk: int) -> QuerySet[IndustryCode]:
+    chosen = Establishment.industries.through.objects.filter(establishment_id=pk).values("industrycode_id")
+    return IndustryCode.objects.filter(pk__in=chosen).only("code", "name")
+
+
+_INDUSTRIES = CompiledQuery(_industries_of, int)
+
+
 def establishment_detail(user, establishment_id) -> Establishment:
     """One establishment with what its page and the API show, loaded through the scope filter in one query
-    (plus one for its industries). `merged_into` is read only for a merged record, which names its survivor."""
+    (plus one for its industries, kept where a prefetch keeps them). `merged_into` is read only for a merged
+    record, which names its survivor."""
     establishment = access_establishment(user, establishment_id, loader=_PAGE)
-    prefetch_related_objects(
-        [establishment], Prefetch("industries", queryset=IndustryCode.objects.only("code", "name"))
-    )
+    industries = establishment.industries.all()
+    industries._result_cache, industries._prefetch_done = _INDUSTRIES(establishment.pk), True
+    establishment.__dict__.setdefault("_prefetched_objects_cache", {})["industries"] = industries
     return establishment
 
 
@@ -231,9 +248,36 @@ def _same_name(user, establishment: Establishment) -> QuerySet[Establishment]:
     )
 
 
-def similar_in_scope(user, establishment: Establishment) -> QuerySet[Establishment]:
-    """The possible duplicates the establishment page lists: their name, tax code and status only."""
-    return _same_name(user, establishment).only("name", "tax_code", "status")
+SIMILAR_SHOWN = 10
+
+
+def _similar_rows(commune_id: int, name_key: str, pk: int, **scope) -> QuerySet[Establishment]:
+    rows = Establishment.objects.exclude(status=EstablishmentStatus.MERGED).filter(
+        commune_id=commune_id, name_key=name_key, **scope
+    )
+    return rows.exclude(pk=pk).order_by(*_vietnamese_order()).only("name", "tax_code", "status")[:SIMILAR_SHOWN]
+
+
+# The establishment page asks this for every record (compiled: see core/compiled.py).
+_SIMILAR = CompiledQuery(_similar_rows, int, str, int)
+_SIMILAR_IN_PROVINCE = CompiledQuery(
+    lambda commune_id, name_key, pk, province: _similar_rows(commune_id, name_key, pk, province_id=province),
+    int, str, int, int,
+)  # fmt: skip
+
+
+def similar_in_scope(user, establishment: Establishment) -> list[Establishment]:
+    """The possible duplicates the establishment page lists (the first SIMILAR_SHOWN, in list order): their
+    name, tax code and status only; the same rows as `_same_name` within the user's scope."""
+    if establishment.commune_id is None:
+        return []
+    scope = user_scope(user)
+    values = (establishment.commune_id, establishment.name_key, establishment.pk)
+    if scope.kind == NATIONAL:
+        return _SIMILAR(*values)
+    if scope.kind == PROVINCE and scope.province_id is not None:
+        return _SIMILAR_IN_PROVINCE(*values, scope.province_id)
+    return list(_same_name(user, establishment).only("name", "tax_code", "status")[:SIMILAR_SHOWN])
 
 
 def merge_candidates(user, establishment: Establishment, query: str = "") -> QuerySet[Establishment]:

@@ -176,7 +176,7 @@ def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if tab == "ho-so":
         context["eligibility"] = eligibility_of(establishment)
-        context["similar"] = selectors.similar_in_scope(user, establishment)[:10]
+        context["similar"] = selectors.similar_in_scope(user, establishment)
         context["reject_form"] = RejectForm()
     elif tab == "san-pham":
         context["products"] = selectors.products_of(establishment)
