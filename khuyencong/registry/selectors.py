@@ -230,38 +230,37 @@ def history_of(establishment: Establishment) -> QuerySet[AuditEvent]:
     )
 
 
-def _same_name(user, establishment: Establishment) -> QuerySet[Establishment]:
-    """Other unmerged records with the same name (legal-form words aside) in the same commune, within scope,
-    in list order (served by the index on commune and name key)."""
-    if establishment.commune_id is None:
-        return Establishment.objects.none()
+def _same_name_rows(commune_id: int, name_key: str, pk: int) -> QuerySet[Establishment]:
+    """Other unmerged records with this name key in this commune, in list order (served by the index on commune
+    and name key); not yet scoped."""
     return (
-        scope_queryset(
-            user,
-            Establishment.objects.exclude(status=EstablishmentStatus.MERGED),
-            province="province_id",
-            establishment="pk",
-        )
-        .filter(commune_id=establishment.commune_id, name_key=establishment.name_key)
-        .exclude(pk=establishment.pk)
+        Establishment.objects.exclude(status=EstablishmentStatus.MERGED)
+        .filter(commune_id=commune_id, name_key=name_key)
+        .exclude(pk=pk)
         .order_by(*_vietnamese_order())
     )
 
 
+def _same_name(user, establishment: Establishment) -> QuerySet[Establishment]:
+    """Other unmerged records with the same name (legal-form words aside) in the same commune, within scope."""
+    if establishment.commune_id is None:
+        return Establishment.objects.none()
+    rows = _same_name_rows(establishment.commune_id, establishment.name_key, establishment.pk)
+    return scope_queryset(user, rows, province="province_id", establishment="pk")
+
+
 SIMILAR_SHOWN = 10
-
-
-def _similar_rows(commune_id: int, name_key: str, pk: int, **scope) -> QuerySet[Establishment]:
-    rows = Establishment.objects.exclude(status=EstablishmentStatus.MERGED).filter(
-        commune_id=commune_id, name_key=name_key, **scope
-    )
-    return rows.exclude(pk=pk).order_by(*_vietnamese_order()).only("name", "tax_code", "status")[:SIMILAR_SHOWN]
-
+_SIMILAR_FIELDS = ("name", "tax_code", "status")
 
 # The establishment page asks this for every record (compiled: see core/compiled.py).
-_SIMILAR = CompiledQuery(_similar_rows, int, str, int)
+_SIMILAR = CompiledQuery(
+    lambda commune_id, name_key, pk: _same_name_rows(commune_id, name_key, pk).only(*_SIMILAR_FIELDS)[:SIMILAR_SHOWN],
+    int, str, int,
+)  # fmt: skip
 _SIMILAR_IN_PROVINCE = CompiledQuery(
-    lambda commune_id, name_key, pk, province: _similar_rows(commune_id, name_key, pk, province_id=province),
+    lambda commune_id, name_key, pk, province: _same_name_rows(commune_id, name_key, pk)
+    .filter(province_id=province)
+    .only(*_SIMILAR_FIELDS)[:SIMILAR_SHOWN],
     int, str, int, int,
 )  # fmt: skip
 
@@ -277,7 +276,7 @@ def similar_in_scope(user, establishment: Establishment) -> list[Establishment]:
         return _SIMILAR(*values)
     if scope.kind == PROVINCE and scope.province_id is not None:
         return _SIMILAR_IN_PROVINCE(*values, scope.province_id)
-    return list(_same_name(user, establishment).only("name", "tax_code", "status")[:SIMILAR_SHOWN])
+    return list(_same_name(user, establishment).only(*_SIMILAR_FIELDS)[:SIMILAR_SHOWN])
 
 
 def merge_candidates(user, establishment: Establishment, query: str = "") -> QuerySet[Establishment]:
