@@ -59,9 +59,9 @@ def _in_force(day: dt.date, scope: str):
 
 
 # Asked on every project page (compiled: see core/compiled.py).
-_NATIONAL_IN_FORCE = CompiledQuery(lambda day, scope: _in_force(day, scope)[:1], dt.date, str)
+_NATIONAL_IN_FORCE = CompiledQuery(lambda day: _in_force(day, RuleScope.NATIONAL)[:1], dt.date)
 _LOCAL_IN_FORCE = CompiledQuery(
-    lambda day, scope, province: _in_force(day, scope).filter(province_id=province)[:1], dt.date, str, int
+    lambda day, province: _in_force(day, RuleScope.LOCAL).filter(province_id=province)[:1], dt.date, int
 )
 _RULES_OF = CompiledQuery(lambda rule_set: SupportRule.objects.filter(rule_set_id=rule_set), int)
 
@@ -70,14 +70,14 @@ def rule_set_for(project, on_date: dt.date) -> tuple[RuleSet | None, list[str]]:
     """The rule set that governs the project's state support on `on_date`, and notes on how it was chosen."""
     notes: list[str] = []
     if project.kind == ProjectKind.LOCAL:
-        local = _LOCAL_IN_FORCE(on_date, RuleScope.LOCAL, project.province_id) if project.province_id else []
-        if local:
-            return local[0], notes
+        local = next(iter(_LOCAL_IN_FORCE(on_date, project.province_id)), None) if project.province_id else None
+        if local is not None:
+            return local, notes
         notes.append(
             _("Tỉnh chưa có định mức kinh phí khuyến công địa phương hiệu lực ngày %(day)s: áp dụng định mức quốc gia.")
             % {"day": f"{on_date:%d/%m/%Y}"}
         )
-    national = next(iter(_NATIONAL_IN_FORCE(on_date, RuleScope.NATIONAL)), None)
+    national = next(iter(_NATIONAL_IN_FORCE(on_date)), None)
     if national is None:
         notes.append(
             _("Chưa có bộ định mức hỗ trợ hiệu lực ngày %(day)s: mức hỗ trợ chưa được kiểm tra.")
