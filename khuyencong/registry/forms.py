@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -60,9 +61,36 @@ class MoneyField(forms.CharField):
 UNIT_PREFIXES = {unit_type.value: Unit(unit_type=unit_type.value).type_prefix for unit_type in UnitType}
 
 
+def unit_label(name: str, unit_type: str) -> str:
+    return f"{UNIT_PREFIXES.get(unit_type) or Unit(unit_type=unit_type).type_prefix} {name}"
+
+
+class _UnitRowsIterator(ModelChoiceIterator):
+    """Options from the field's (pk, name, unit type) rows, read once per queryset: Django's iterator queries each
+    time the choices are walked, and a select is walked twice (its required attribute looks at the first option)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name, unit_type in self.field.option_rows():
+            yield (ModelChoiceIteratorValue(pk, None), unit_label(name, unit_type))
+
+
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit select labelled "Xã Tân Lập", its options from plain rows; the chosen value is still cleaned into a
+    full instance by the queryset."""
+
+    iterator = _UnitRowsIterator
+
+    def option_rows(self) -> list[tuple]:
+        queryset = self.queryset
+        if getattr(self, "_rows_of", None) is not queryset:  # a new queryset (and each form's copy) reads again
+            self._rows = list(queryset.values_list("pk", "name", "unit_type"))
+            self._rows_of = queryset
+        return self._rows
+
     def label_from_instance(self, unit):
-        return f"{UNIT_PREFIXES.get(unit.unit_type) or unit.type_prefix} {unit.name}"
+        return unit_label(unit.name, unit.unit_type)
 
 
 class IndustryChoiceField(forms.ModelChoiceField):
@@ -94,11 +122,12 @@ class ProvinceCommuneMixin:
         self.fields["province"].widget.attrs.update(_province_widget_attrs())
         if province_id is None:
             province_id = self.data.get(self.add_prefix("province")) or self.initial.get("province")
-        if provinces.count() == 1:
-            only = provinces.first()
-            self.fields["province"].initial = only.pk
+        options = self.fields["province"].option_rows()
+        if len(options) == 1:
+            only = options[0][0]
+            self.fields["province"].initial = only
             self.fields["province"].empty_label = None
-            province_id = only.pk
+            province_id = only
         province_id = getattr(province_id, "pk", province_id)
         self.fields["commune"].queryset = current_communes(province_id if str(province_id or "").isdigit() else None)
 
@@ -226,9 +255,6 @@ class EstablishmentFilterForm(ProvinceCommuneMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_units(user)
-        for name in ("province", "commune"):  # options need the key and the label; the filter only the key
-            field = self.fields[name]
-            field.queryset = field.queryset.only("pk", "name", "unit_type")
         # The ~110 sectors as plain tuples (no model instances); the chosen one is loaded by filters().
         grouped = defaultdict(list)
         sections = []

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from khuyencong.geo.models import Unit
 from khuyencong.programmes.models import ProjectStatus
 from khuyencong.registry import services
 from khuyencong.registry.models import CertificationKind, Establishment, LegalForm, ProductGroup
@@ -108,3 +109,41 @@ def test_the_api_list_reads_a_page_by_key_and_counts_every_match(personas, clien
     beyond = client.get("/api/v1/establishments", {"q": "gom", "page_size": 3, "page": 9}).json()
     assert beyond["count"] == 7 and beyond["results"] == []
     assert client_for(personas.province_b_officer).get("/api/v1/establishments", {"q": "gom"}).json()["count"] == 0
+
+
+def _unit_queries(client, url: str) -> tuple[list[str], str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [q["sql"] for q in captured.captured_queries if 'FROM "geo_unit"' in q["sql"]], response.content.decode()
+
+
+def _options(body: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_list_filter_reads_each_unit_select_once(personas, client_for):
+    """The province and commune options come from one statement each, however often the select is walked
+    (Django walks it twice: once for its required attribute), and a provincial user's province is read once."""
+    where = commune("01", "Bát Tràng")
+    officer = client_for(personas.province_a_officer)
+    queries, body = _unit_queries(officer, reverse("registry:list"))
+    assert len(queries) == 2, queries  # the user's province, its communes
+    assert _options(body, "province") == [(str(personas.province_a.pk), f"Thành phố {personas.province_a.name}")]
+    assert re.search(rf'<option value="{personas.province_a.pk}"[^>]*selected', body)
+    communes = _options(body, "commune")
+    assert communes[0] == ("", "Tất cả") and (str(where.pk), "Xã Bát Tràng") in communes
+    assert len(communes) - 1 == Unit.objects.filter(level="commune", valid_to__isnull=True,
+                                                    province=personas.province_a).count() > 100  # fmt: skip
+
+    central = client_for(personas.central_officer)
+    queries, body = _unit_queries(central, reverse("registry:list"))
+    assert len(queries) == 1, queries  # the provinces; no commune before a province is chosen
+    provinces = _options(body, "province")
+    assert provinces[0] == ("", "Tất cả") and len(provinces) - 1 == Unit.objects.filter(
+        level="province", valid_to__isnull=True).count() == 34  # fmt: skip
+    assert (str(personas.province_b.pk), f"Thành phố {personas.province_b.name}") in provinces
+    queries, body = _unit_queries(central, reverse("registry:list") + f"?province={personas.province_a.pk}")
+    assert len(queries) == 3, queries  # provinces, communes, and the chosen province cleaned into an instance
+    assert dict(_options(body, "commune"))[str(where.pk)] == "Xã Bát Tràng"
