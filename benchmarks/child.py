@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from benchmarks.databases import ROOT, manage
+from benchmarks.stats import speed_check
 
 
 def bench_user(username: str, full_name: str, role: str, agency_code: str):
@@ -121,6 +122,7 @@ def main() -> None:
             if wanted and item.code not in wanted:
                 continue
             entry = {"code": item.code, "title": item.title, "goal": item.goal, "rows": [], "unavailable": None}
+            entry["speed_check_ms"] = round(speed_check(), 1)
             began = time.monotonic()
             reason = item.available(ctx)
             if reason:

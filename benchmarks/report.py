@@ -82,6 +82,9 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
         f"- Load average (1, 5, 15 min) before: {', '.join(f'{x:.1f}' for x in load[0])}; after: "
         f"{', '.join(f'{x:.1f}' for x in load[1])} (2 cores: above 2 means other work ran at the same time "
         "and the figures are noisy)",
+        "- Speed check: before each scenario, the best of five runs of a fixed pure-Python workload "
+        "(`benchmarks/stats.py`, no Django, no database), in ms: figures measured on machines whose speed checks "
+        "differ are not comparable (lower is faster)",
         "",
     ]
     for db, result in results.items():
@@ -107,12 +110,17 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
             "|---|---|---:|---:|---:|---:|---:|---|---|",
         ]
         measured = [
-            f"{e['code']} {e['measured_at']} ({', '.join(str(x) for x in e.get('load', []))})"
+            f"{e['code']} {e['measured_at']} ({', '.join(str(x) for x in e.get('load', []))}"
+            + (f"; speed check {e['speed_check_ms']:.0f} ms)" if e.get("speed_check_ms") else ")")
             for e in result["scenarios"]
             if e.get("measured_at") and not e.get("unavailable")
         ]
         if measured:
-            lines[-2:-2] = ["When and how loaded (load average after each scenario): " + "; ".join(measured) + ".", ""]
+            lines[-2:-2] = [
+                "When and how loaded (load average after each scenario; the machine's speed check before it, see "
+                "above): " + "; ".join(measured) + ".",
+                "",
+            ]
         for entry in result["scenarios"]:
             head = f"{entry['code']} {entry['title']}"
             if entry.get("unavailable"):
