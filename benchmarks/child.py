@@ -51,16 +51,20 @@ def session_cookie(user) -> str:
 def dataset_sizes() -> dict:
     from django.apps import apps
 
-    from khuyencong.programmes.models import MoneyMovement, Project, ProjectBeneficiary
+    from khuyencong.programmes.models import MoneyMovement, Project, ProjectBeneficiary, ProjectOutput
     from khuyencong.registry.models import Establishment, YearlyFigures
 
-    facts = 0
+    indicators = {}
     if apps.is_installed("khuyencong.indicators"):
-        from khuyencong.indicators.models import Fact
+        from khuyencong.indicators.models import Fact, ManualValue
 
-        facts = Fact.objects.count()
+        indicators = {
+            "project_outputs": ProjectOutput.objects.count(),
+            "reported_values": ManualValue.objects.count(),
+            "analytics_facts": Fact.objects.count(),
+        }
     return {
-        "indicator_values": facts,
+        **indicators,
         "establishments": Establishment.objects.count(),
         "yearly_figures": YearlyFigures.objects.count(),
         "projects": Project.objects.count(),

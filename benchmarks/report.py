@@ -103,8 +103,9 @@ def write_report(path: Path, results: dict, *, args, started: float, load) -> No
             "",
             f"Data: {_count(sizes, 'establishments')} establishments, {_count(sizes, 'yearly_figures')} yearly "
             f"figures, {_count(sizes, 'projects')} projects, {_count(sizes, 'beneficiaries')} beneficiary links, "
-            f"{_count(sizes, 'movements')} money movements, {_count(sizes, 'indicator_values')} indicator values "
-            f"(analytics facts) ({generated}).",
+            f"{_count(sizes, 'movements')} money movements, {_count(sizes, 'project_outputs')} project outputs "
+            f"(indicator values planned and accepted), {_count(sizes, 'reported_values')} indicator values reported "
+            f"by the provinces, {_count(sizes, 'analytics_facts')} analytics fact rows ({generated}).",
             "",
             "| Scenario | Measure | p50 | p95 | Floor p50 | Floor p95 | p95 / floor | Goal | Met? |",
             "|---|---|---:|---:|---:|---:|---:|---|---|",

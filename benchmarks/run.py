@@ -56,7 +56,7 @@ def run_child(db: str, env: dict, args, out: Path, dataset: dict) -> dict:
         fresh = {entry["code"]: entry for entry in result["scenarios"]}
         previous["scenarios"] = [fresh.pop(entry["code"], entry) for entry in previous["scenarios"]]
         previous["scenarios"] += list(fresh.values())
-        result = {**previous, "dataset": dataset}
+        result = {**previous, "sizes": result["sizes"], "dataset": dataset}  # the dataset as counted now
     kept.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return result
 

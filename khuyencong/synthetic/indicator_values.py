@@ -51,7 +51,7 @@ def step_indicator_values(gen) -> dict:
     from khuyencong.indicators.selectors import report_indicators
 
     staff = gen.staff
-    reports = 0
+    reports = values = 0
     for province in gen.world.provinces:
         rng = random.Random(f"{gen.seed}:indicator-reports:{province.code}")
         officer, leader = staff.officer[province.pk], staff.leader[province.pk]
@@ -62,9 +62,9 @@ def step_indicator_values(gen) -> dict:
                 report = indicator_services.report_open(actor=officer, year=year, province_id=province.pk)
                 if report.status != "draft":  # already reported (the curated demo's): left as it is
                     continue
-                values = {indicator.pk: _value(rng, indicator) for indicator in report_indicators(report)}
+                values_of_report = {indicator.pk: _value(rng, indicator) for indicator in report_indicators(report)}
                 report = indicator_services.report_values_set(
-                    actor=officer, report_id=report.pk, version=report.version, values=values
+                    actor=officer, report_id=report.pk, version=report.version, values=values_of_report
                 )
             with moment(at_office(opened + dt.timedelta(days=day_submitted))):
                 report = indicator_services.report_transition(
@@ -75,5 +75,6 @@ def step_indicator_values(gen) -> dict:
                     actor=staff.central_leader, report_id=report.pk, action="approve", version=report.version
                 )
             reports += 1
+            values += len(values_of_report)
     counts = rebuild_analytics()
-    return {"indicator_reports": reports, "indicator_values": sum(counts.values())}
+    return {"indicator_reports": reports, "indicator_values": values, "analytics_facts": sum(counts.values())}

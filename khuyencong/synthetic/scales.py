@@ -20,16 +20,15 @@ class Scale:
     projects: int
     beneficiaries: int  # beneficiary links (ProjectBeneficiary rows), approximately
     disbursements: int  # money movements, approximately
-    indicator_values: int  # for the indicators step, when that app is installed
     figures_years: float  # average years of figures per establishment
     provinces: tuple[str, ...] = ()  # current province codes; empty: all 34
 
 
 SCALES: dict[str, Scale] = {
     # Seconds: the smoke test of every benchmark scenario and the services-vs-bulk comparison.
-    "tiny": Scale("tiny", 240, 48, 160, 120, 2_000, 2.0, provinces=("01", "75", "86", "66")),
+    "tiny": Scale("tiny", 240, 48, 160, 120, 2.0, provinces=("01", "75", "86", "66")),
     # `make run`: every province, enough rows for each page to look real, generated in well under a minute.
-    "demo": Scale("demo", 3_000, 600, 5_000, 3_000, 20_000, 2.5),
-    "medium": Scale("medium", 30_000, 6_000, 50_000, 30_000, 200_000, 2.5),
-    "national": Scale("national", 300_000, 60_000, 500_000, 300_000, 2_000_000, 2.5),
+    "demo": Scale("demo", 3_000, 600, 5_000, 3_000, 2.5),
+    "medium": Scale("medium", 30_000, 6_000, 50_000, 30_000, 2.5),
+    "national": Scale("national", 300_000, 60_000, 500_000, 300_000, 2.5),
 }

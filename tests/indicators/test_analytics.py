@@ -28,7 +28,7 @@ from tests.indicators.builders import add_manual_reports, staff
 pytestmark = pytest.mark.django_db
 # Every path of a project's life through the services (returned, rejected, stopped, closed, in progress, drafts,
 # regional projects, legacy units, advances, refunds, pending approvals), small enough to run in seconds.
-THROUGH_SERVICES = Scale("analytics", 150, 40, 110, 90, 0, 2.0, provinces=("01", "75", "86"))
+THROUGH_SERVICES = Scale("analytics", 150, 40, 110, 90, 2.0, provinces=("01", "75", "86"))
 
 
 def test_rebuild_reproduces_the_table_the_services_kept():

@@ -14,7 +14,7 @@ from khuyencong.synthetic.scales import Scale
 pytestmark = pytest.mark.django_db
 # Small, but every path of a project's life appears: returned, rejected, stopped, closed, in progress,
 # drafts, regional projects, legacy units, money with advances, refunds and pending approvals.
-COMPARE = Scale("compare", 150, 40, 110, 90, 0, 2.0, provinces=("01", "75", "86"))
+COMPARE = Scale("compare", 150, 40, 110, 90, 2.0, provinces=("01", "75", "86"))
 
 
 def rows_of(mode: str) -> tuple[dict, dict]:
