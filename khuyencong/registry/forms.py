@@ -61,10 +61,6 @@ class MoneyField(forms.CharField):
 UNIT_PREFIXES = {unit_type.value: Unit(unit_type=unit_type.value).type_prefix for unit_type in UnitType}
 
 
-def unit_label(name: str, unit_type: str) -> str:
-    return f"{UNIT_PREFIXES.get(unit_type) or Unit(unit_type=unit_type).type_prefix} {name}"
-
-
 class _UnitRowsIterator(ModelChoiceIterator):
     """Options from the field's (pk, name, unit type) rows, read once per queryset: Django's iterator queries each
     time the choices are walked, and a select is walked twice (its required attribute looks at the first option)."""
@@ -73,7 +69,8 @@ class _UnitRowsIterator(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for pk, name, unit_type in self.field.option_rows():
-            yield (ModelChoiceIteratorValue(pk, None), unit_label(name, unit_type))
+            prefix = UNIT_PREFIXES.get(unit_type) or Unit(unit_type=unit_type).type_prefix
+            yield (ModelChoiceIteratorValue(pk, None), f"{prefix} {name}")
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -88,9 +85,6 @@ class UnitChoiceField(forms.ModelChoiceField):
             self._rows = list(queryset.values_list("pk", "name", "unit_type"))
             self._rows_of = queryset
         return self._rows
-
-    def label_from_instance(self, unit):
-        return unit_label(unit.name, unit.unit_type)
 
 
 class IndustryChoiceField(forms.ModelChoiceField):
