@@ -43,5 +43,5 @@ def _fixed_work() -> int:
 def speed_check() -> float:
     """Milliseconds of a fixed pure-Python workload, best of five: the machine's speed for the kind of work a page
     does. Two runs of the benchmarks are comparable only if their speed checks are (the same code measured on
-    two machines of the same name has differed by 1.5×)."""
+    two machines of the same name has differed by 1.5–2×)."""
     return min(timed(_fixed_work, 5, warmup=1))
