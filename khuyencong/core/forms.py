@@ -142,20 +142,36 @@ class FormRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
-class _NameChoiceIterator(ModelChoiceIterator):
-    """Options from (pk, name) rows: no model instance (nor the related objects its queryset selects) is built
-    for a label that is only the name."""
+class _RowsChoiceIterator(ModelChoiceIterator):
+    """Options from the field's plain rows (`RowsChoiceField.option_rows`), read once per queryset: no model
+    instance (nor the related objects its queryset selects) is built for a label, and the rows are not read again
+    when Django walks the select a second time (its required attribute looks at the first option)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for pk, name in self.queryset.values_list("pk", "name"):
-            yield (ModelChoiceIteratorValue(pk, None), name)
+        for pk, *rest in self.field.option_rows():
+            yield (ModelChoiceIteratorValue(pk, None), self.field.option_label(*rest))
 
 
-class NameChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField whose options are labelled by the model's `name` (its `__str__`), read as plain rows:
-    the filter forms of the dashboard and the project list offer every programme (≈ 140 nationally, each with
-    its province), ≈ 3 ms of instances per page. The chosen value is still cleaned into a full instance."""
+class RowsChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options come from (pk, *`option_columns`) rows labelled by `option_label`; the
+    chosen value is still cleaned into a full instance by the queryset."""
 
-    iterator = _NameChoiceIterator
+    iterator = _RowsChoiceIterator
+    option_columns: tuple[str, ...] = ("name",)
+
+    def option_rows(self) -> list[tuple]:
+        queryset = self.queryset
+        if getattr(self, "_rows_of", None) is not queryset:  # a new queryset (and each form's copy) reads again
+            self._rows = list(queryset.values_list("pk", *self.option_columns))
+            self._rows_of = queryset
+        return self._rows
+
+    def option_label(self, name) -> str:
+        return name
+
+
+class NameChoiceField(RowsChoiceField):
+    """Options labelled by the model's `name` (its `__str__`): the filter forms of the dashboard and the project
+    list offer every programme (≈ 140 nationally, each with its province), ≈ 3 ms of instances per page."""

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django import forms
-from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.forms import RowsChoiceField
 from khuyencong.core.money import format_vnd, parse_vnd
 from khuyencong.geo.models import Unit, UnitType
 from khuyencong.registry.models import (
@@ -61,30 +61,13 @@ class MoneyField(forms.CharField):
 UNIT_PREFIXES = {unit_type.value: Unit(unit_type=unit_type.value).type_prefix for unit_type in UnitType}
 
 
-class _UnitRowsIterator(ModelChoiceIterator):
-    """Options from the field's (pk, name, unit type) rows, read once per queryset: Django's iterator queries each
-    time the choices are walked, and a select is walked twice (its required attribute looks at the first option)."""
+class UnitChoiceField(RowsChoiceField):
+    """A unit select labelled "Xã Tân Lập"."""
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for pk, name, unit_type in self.field.option_rows():
-            prefix = UNIT_PREFIXES.get(unit_type) or Unit(unit_type=unit_type).type_prefix
-            yield (ModelChoiceIteratorValue(pk, None), f"{prefix} {name}")
+    option_columns = ("name", "unit_type")
 
-
-class UnitChoiceField(forms.ModelChoiceField):
-    """A unit select labelled "Xã Tân Lập", its options from plain rows; the chosen value is still cleaned into a
-    full instance by the queryset."""
-
-    iterator = _UnitRowsIterator
-
-    def option_rows(self) -> list[tuple]:
-        queryset = self.queryset
-        if getattr(self, "_rows_of", None) is not queryset:  # a new queryset (and each form's copy) reads again
-            self._rows = list(queryset.values_list("pk", "name", "unit_type"))
-            self._rows_of = queryset
-        return self._rows
+    def option_label(self, name, unit_type) -> str:
+        return f"{UNIT_PREFIXES.get(unit_type) or Unit(unit_type=unit_type).type_prefix} {name}"
 
 
 class IndustryChoiceField(forms.ModelChoiceField):
