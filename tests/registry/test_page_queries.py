@@ -46,11 +46,16 @@ def _look_alike(name: str, where):
                                                            "commune": where}, confirm_similar=True)  # fmt: skip
 
 
-def _queries(client, url: str) -> tuple[int, str]:
+def _statements(client, url: str) -> tuple[list[str], str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
-    return len(captured.captured_queries), response.content.decode()
+    return [query["sql"] for query in captured.captured_queries], response.content.decode()
+
+
+def _queries(client, url: str) -> tuple[int, str]:
+    statements, body = _statements(client, url)
+    return len(statements), body
 
 
 def test_queries_do_not_grow_with_related_rows(client_for):
@@ -112,10 +117,8 @@ def test_the_api_list_reads_a_page_by_key_and_counts_every_match(personas, clien
 
 
 def _unit_queries(client, url: str) -> tuple[list[str], str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return [q["sql"] for q in captured.captured_queries if 'FROM "geo_unit"' in q["sql"]], response.content.decode()
+    statements, body = _statements(client, url)
+    return [sql for sql in statements if 'FROM "geo_unit"' in sql], body
 
 
 def _options(body: str, name: str) -> list[tuple[str, str]]:
