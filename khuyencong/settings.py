@@ -238,6 +238,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "25")) * 1024 * 1024
+# An import of at least this many rows reads its file in a second process while the first checks and writes
+# (imports/second_process.py); 0 turns that off (one process, as for smaller files).
+IMPORT_SECOND_PROCESS_ROWS = int(os.environ.get("IMPORT_SECOND_PROCESS_ROWS", "5000")) or None
 
 # --- E-mail -------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

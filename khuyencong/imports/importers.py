@@ -62,7 +62,8 @@ class Row:
 
 
 class Importer:
-    """Base class. Subclasses set `kind`, `label`, `columns` and implement the four methods."""
+    """Base class. Subclasses set `kind`, `label`, `columns` and implement `check`, `write` and the undo pair;
+    `prepare`, `skip_reason` and `check_alone` are optional."""
 
     kind: str = ""
     label: str = ""
@@ -90,6 +91,11 @@ class Importer:
         dict for the passes of one run (the commit's validation, then its writing): what is kept there
         (reference data looked up for the file) is not looked up again."""
         return {}
+
+    def check_alone(self, row: Row, context: dict) -> None:
+        """Check one typed row by itself (no database, nothing shared with other rows); add errors and
+        warnings, keep what `check` needs in `row.extra`. Runs in the second process of a large import
+        (imports/second_process.py) on `context` as `prepare` returned it: read it, never write to it."""
 
     def check(self, rows: list[Row], context: dict) -> None:
         """Check a chunk of typed rows against each other and the database; add errors and warnings, set

@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from khuyencong.audit.services import audit_record
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.legacy_text import detect_legacy_encoding
-from khuyencong.imports import normalise
+from khuyencong.imports import normalise, second_process
 from khuyencong.imports.importers import Importer, Row
 from khuyencong.imports.models import ImportBatch, ImportIssue, ImportMode, ImportStatus, IssueSeverity
 from khuyencong.imports.readers import first_data_sheet, open_table
@@ -284,9 +286,9 @@ def data_rows(batch: ImportBatch) -> Iterator[tuple[int, list]]:
             yield number, cells
 
 
-def typed_chunks(batch: ImportBatch, importer: Importer, context: dict) -> Iterator[list[Row]]:
-    """Chunks of typed rows, each checked by the importer (and duplicate keys across chunks by `context`)."""
-    chunk: list[Row] = []
+def _typed_rows(batch: ImportBatch, importer: Importer, context: dict) -> Iterator[Row]:
+    """Every data row typed and checked by itself (`Importer.check_alone`), or marked skipped where the
+    importer says it is not data: no database, so it can run in a second process."""
     plan = typing_plan(batch, importer)
     for number, cells in data_rows(batch):
         row = type_row(number, cells, plan)
@@ -294,14 +296,38 @@ def typed_chunks(batch: ImportBatch, importer: Importer, context: dict) -> Itera
         if reason:
             row.skipped = True
             row.warnings.append(("", reason))
-        chunk.append(row)
-        if len(chunk) >= importer.chunk_size:
+        else:
+            importer.check_alone(row, context)
+        yield row
+
+
+def typed_chunks(batch: ImportBatch, importer: Importer, context: dict, *, rows_hint: int) -> Iterator[list[Row]]:
+    """Chunks of typed rows, each checked by the importer (and duplicate keys across chunks by `context`).
+
+    A file of `IMPORT_SECOND_PROCESS_ROWS` rows or more (by `rows_hint`) is read, typed and checked row by row
+    in a second process while this one checks chunks against the database and writes them: the two halves
+    take about the same time, and a server has two cores.
+    """
+    produce = partial(_typed_rows, batch, importer, context)
+    threshold = settings.IMPORT_SECOND_PROCESS_ROWS
+    use_second = threshold is not None and rows_hint >= threshold and second_process.available()
+    if use_second:
+        rows = second_process.items_from_second_process(produce, batch_size=importer.chunk_size)
+    else:
+        rows = produce()
+    chunk: list[Row] = []
+    try:
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= importer.chunk_size:
+                importer.check([row for row in chunk if not row.skipped], context)
+                yield chunk
+                chunk = []
+        if chunk:
             importer.check([row for row in chunk if not row.skipped], context)
             yield chunk
-            chunk = []
-    if chunk:
-        importer.check([row for row in chunk if not row.skipped], context)
-        yield chunk
+    finally:
+        rows.close()  # a pass stopped at an error stops the reading too
 
 
 # --- Validation pass ----------------------------------------------------------------------------------
@@ -436,11 +462,12 @@ def validate_batch(
     recorder = _Recorder(batch, importer)
     context = importer.prepare(batch, actor, carry)
     done = 0
-    for chunk in typed_chunks(batch, importer, context):
-        for row in chunk:
-            recorder.add(row)
-        done += len(chunk)
-        progress(done, max(estimate, done), f"Đã kiểm tra {done} dòng")
+    with closing(typed_chunks(batch, importer, context, rows_hint=estimate)) as chunks:
+        for chunk in chunks:
+            for row in chunk:
+                recorder.add(row)
+            done += len(chunk)
+            progress(done, max(estimate, done), f"Đã kiểm tra {done} dòng")
     recorder.save_to(batch)
     batch.status = ImportStatus.VALIDATED
     batch.validated_at = timezone.now()
@@ -476,8 +503,9 @@ def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Pro
     before the pass and by that validation: writes inside the transaction would only show at its end.
     """
     carry: dict = {}  # what the importer looked up for the file, shared by every pass of this run
-    progress(0, max(_estimate(batch), 1), "Đang kiểm tra và ghi dữ liệu vào hệ thống…")
-    if _write_pass(batch, importer, actor=actor, carry=carry, stop_at_error=True) is None:
+    estimate = _estimate(batch)
+    progress(0, max(estimate, 1), "Đang kiểm tra và ghi dữ liệu vào hệ thống…")
+    if _write_pass(batch, importer, actor=actor, carry=carry, stop_at_error=True, rows_hint=estimate) is None:
         return
     batch.refresh_from_db()
     validate_batch(batch, importer, actor=actor, progress=progress, carry=carry)
@@ -493,13 +521,15 @@ def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Pro
         _finish_rejected(batch, actor, "Không có dòng hợp lệ nào để nhập.")
         return
     # The validation found the file good where the pass did not: the database changed in between. Once more.
-    message = _write_pass(batch, importer, actor=actor, carry=carry, stop_at_error=False)
+    message = _write_pass(batch, importer, actor=actor, carry=carry, stop_at_error=False, rows_hint=estimate)
     if message is not None:
         batch.refresh_from_db()
         _finish_rejected(batch, actor, message)
 
 
-def _write_pass(batch: ImportBatch, importer: Importer, *, actor, carry: dict, stop_at_error: bool) -> str | None:
+def _write_pass(
+    batch: ImportBatch, importer: Importer, *, actor, carry: dict, stop_at_error: bool, rows_hint: int
+) -> str | None:
     """Check, record and write every chunk in one transaction; None once committed, else why it was rolled
     back (nothing written, nothing recorded). With `stop_at_error` the first error in all-or-nothing mode
     stops the pass at once (the caller validates to list every error)."""
@@ -509,20 +539,21 @@ def _write_pass(batch: ImportBatch, importer: Importer, *, actor, carry: dict, s
             batch.issues.all().delete()
             recorder = _Recorder(batch, importer)
             context = importer.prepare(batch, actor, carry)
-            for chunk in typed_chunks(batch, importer, context):
-                failed = [row for row in chunk if row.errors and not row.skipped]
-                if failed and batch.mode == ImportMode.ALL:
-                    row = failed[0]
-                    if stop_at_error:
-                        raise _RollBack(f"Dòng {row.number} có lỗi.")
-                    raise _RollBack(f"Dòng {row.number} không còn hợp lệ khi ghi: {row.errors[0][1]}")
-                for row in chunk:
-                    recorder.add(row)
-                good = [row for row in chunk if row.ok]
-                valid += len(good)
-                made, changed = importer.write(good, context, actor=actor, batch=batch)
-                created += made
-                updated += changed
+            with closing(typed_chunks(batch, importer, context, rows_hint=rows_hint)) as chunks:
+                for chunk in chunks:
+                    failed = [row for row in chunk if row.errors and not row.skipped]
+                    if failed and batch.mode == ImportMode.ALL:
+                        row = failed[0]
+                        if stop_at_error:
+                            raise _RollBack(f"Dòng {row.number} có lỗi.")
+                        raise _RollBack(f"Dòng {row.number} không còn hợp lệ khi ghi: {row.errors[0][1]}")
+                    for row in chunk:
+                        recorder.add(row)
+                    good = [row for row in chunk if row.ok]
+                    valid += len(good)
+                    made, changed = importer.write(good, context, actor=actor, batch=batch)
+                    created += made
+                    updated += changed
             if not valid:
                 raise _RollBack("Không có dòng hợp lệ nào để nhập.")
             recorder.save_to(batch)

@@ -178,18 +178,14 @@ class EstablishmentImporter(Importer):
             "industries": carry["industries"],
             "tax_codes": {},
             "names": {},
+            "today": timezone.localdate(),  # the rules' "today", asked once per pass rather than per row
         }
 
     # --- checking ---------------------------------------------------------------------------------------
 
-    def check(self, rows: list[Row], context: dict) -> None:
-        context["today"] = timezone.localdate()
-        self._resolve_units(rows, context)
-        for row in rows:
-            self._check_row(row, context)
-        self._check_existing([row for row in rows if not row.errors], context)
-
-    def _check_row(self, row: Row, context: dict) -> None:
+    def check_alone(self, row: Row, context: dict) -> None:
+        """Name, legal form, industries, the profile rules and the yearly figures: everything but the units,
+        which are resolved per chunk against the database (`check`)."""
         values = row.values
         name = values.get("name") or ""
         if not name and not any(message for field, message in row.errors if field == "name"):
@@ -211,28 +207,38 @@ class EstablishmentImporter(Importer):
                     "Không xác định được loại hình: thêm cột “Loại hình” hoặc ghi rõ trong tên "
                     "(Công ty…, HTX…, Hộ kinh doanh…).",
                 )
-        units = self._units(row, context)
         industries = self._industries(row, context)
         data = {field: values.get(field) for field in services.PROFILE_FIELDS if field in values}
-        data.update(legal_form=legal_form or "", commune=units.get("commune"), industries=industries)
+        # The commune is set by `check` once resolved: the rules ask only that it be a current unit, which a
+        # resolved commune always is.
+        data.update(legal_form=legal_form or "", commune=None, industries=industries)
         data.pop("main_industry", None)
         data["latitude"], data["longitude"] = values.get("latitude"), values.get("longitude")
         try:
-            profile = services.clean_profile(data, today=context["today"])
+            row.extra["profile"] = services.clean_profile(data, today=context["today"])
         except ValidationFailed as error:
             reported = {field for field, _ in row.errors}
             for field, messages in error.details.items():
                 if field not in reported and field not in ("legal_form", "commune"):
                     for message in messages:
                         row.error(field, message)
-            profile = None
-        figures = self._figures(row, context["today"])
+        row.extra["figures"] = self._figures(row, context["today"])
+
+    def check(self, rows: list[Row], context: dict) -> None:
+        self._resolve_units(rows, context)
+        for row in rows:
+            self._check_row(row, context)
+        self._check_existing([row for row in rows if not row.errors], context)
+
+    def _check_row(self, row: Row, context: dict) -> None:
+        """The row's units, then (for a good row) duplicates among the rows of the file."""
+        units = self._units(row, context)
+        profile = row.extra.get("profile")
         if row.errors or profile is None or not units:
             return
+        profile["commune"] = units.get("commune")
         row.extra.update(
-            profile=profile,
             province=units["province"],
-            figures=figures,
             legacy_commune=units.get("legacy_commune"),
             written=units.get("written", ""),
         )

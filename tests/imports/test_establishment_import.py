@@ -4,6 +4,7 @@ nothing written in all-or-nothing mode when a row fails, upsert by tax code, und
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -70,6 +71,29 @@ def errors_of(batch):
     return list(batch.issues.filter(severity=IssueSeverity.ERROR).values_list("row", "column", "message"))
 
 
+@pytest.fixture(params=["one process", "second process"])
+def processes(request, settings, monkeypatch):
+    """Run a test as a small file is imported (one process) and as a large one is (read and checked row by row
+    in a second process): the counts, messages and records must be the same."""
+    from khuyencong.imports import second_process
+
+    passes = SimpleNamespace(second=request.param == "second process", started=0)
+    if not passes.second:
+        settings.IMPORT_SECOND_PROCESS_ROWS = None
+        return passes
+    if not second_process.available():
+        pytest.skip("the second process is forked")
+    settings.IMPORT_SECOND_PROCESS_ROWS = 1
+    run = second_process.items_from_second_process
+
+    def counted(produce, **kwargs):
+        passes.started += 1
+        return run(produce, **kwargs)
+
+    monkeypatch.setattr(second_process, "items_from_second_process", counted)
+    return passes
+
+
 @pytest.fixture
 def messy(tmp_path):
     return write_messy_workbook(tmp_path / "co-so-ba-vi-2023.xlsx", messy_rows())
@@ -100,7 +124,7 @@ def test_header_found_below_titles_with_merged_two_level_header(personas, messy)
     assert len(batch.file_hash) == 64 and batch.file_format == "xlsx"
 
 
-def test_validation_counts_every_error_and_the_preview(personas, messy):
+def test_validation_counts_every_error_and_the_preview(personas, messy, processes):
     batch = upload(personas.province_a_officer, messy)
     services.import_batch_validate(actor=personas.province_a_officer, batch_id=batch.pk)
     batch.refresh_from_db()
@@ -134,9 +158,10 @@ def test_validation_counts_every_error_and_the_preview(personas, messy):
     ]
     assert stats["Điện thoại"]["samples"] == ["0912345678", "0912345679"]
     assert (stats["Điện thoại"]["filled"], stats["Điện thoại"]["errors"]) == (2, 0)
+    assert processes.started == (1 if processes.second else 0)
 
 
-def test_all_or_nothing_writes_nothing_when_a_row_fails(personas, messy):
+def test_all_or_nothing_writes_nothing_when_a_row_fails(personas, messy, processes):
     before = (Establishment.objects.count(), YearlyFigures.objects.count())
     audit_before = AuditEvent.objects.filter(action__startswith="establishment.").count()
     batch = commit(personas.province_a_officer, upload(personas.province_a_officer, messy), ImportMode.ALL)
@@ -147,9 +172,10 @@ def test_all_or_nothing_writes_nothing_when_a_row_fails(personas, messy):
     assert AuditEvent.objects.filter(action__startswith="establishment.").count() == audit_before
     assert AuditEvent.objects.filter(action="import.reject", object_id=str(batch.pk)).exists()
     assert errors_of(batch) == EXPECTED_ERRORS
+    assert processes.started == (3 if processes.second else 0)  # validation, the pass stopped, validation
 
 
-def test_valid_only_writes_the_good_rows_with_units_rolled_up(personas, messy):
+def test_valid_only_writes_the_good_rows_with_units_rolled_up(personas, messy, processes):
     batch = commit(personas.province_a_officer, upload(personas.province_a_officer, messy), ImportMode.VALID_ONLY)
     assert batch.status == ImportStatus.COMMITTED
     assert (batch.created_count, batch.updated_count, batch.rejected_count) == (3, 0, 4)
@@ -185,6 +211,7 @@ def test_valid_only_writes_the_good_rows_with_units_rolled_up(personas, messy):
     assert events.get().after["row"] == 7
     commit_event = AuditEvent.objects.get(action="import.commit", object_id=str(batch.pk))
     assert commit_event.after["created"] == 3 and commit_event.after["sha256"] == batch.file_hash
+    assert processes.started == (2 if processes.second else 0)  # validation, then the pass that wrote
 
 
 def test_legacy_province_rolls_up_for_a_national_file_and_is_refused_outside_the_batch_province(personas, tmp_path):
