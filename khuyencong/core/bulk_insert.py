@@ -140,9 +140,14 @@ def _converted(row: Sequence, converters: list, connection) -> list:
 
 
 def _values_statements(connection, head: str, tail: str, width: int, rows: list, shared: list):
-    """`VALUES (…), (…)`: as many rows per statement as the parameter limit allows."""
+    """`VALUES (…), (…)`: as many rows per statement as the parameter limit allows.
+
+    On SQLite the placeholders are its own `?`: Django's SQLite cursor turns `%s` into `?` with a regular
+    expression over the whole text (≈ 2 ms for a statement of 500 establishments, 0.4 s of a 50,000-row
+    import) and leaves a `?` as it is."""
     per_statement = max(1, max_params(connection) // width)
-    one_row = "(" + ", ".join(["%s"] * width) + ")"
+    placeholder = "?" if connection.vendor == "sqlite" else "%s"
+    one_row = "(" + ", ".join([placeholder] * width) + ")"
     texts: dict[int, str] = {}
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
@@ -162,8 +167,10 @@ def _unnest_statements(connection, head: str, tail: str, given: list, rest: list
     of splitting a text with tens of thousands of placeholders on every call (as Django's bulk_create does)."""
     if not rows:
         return
-    # Without the length (varchar rather than varchar(50)): an array cast must not truncate.
-    arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in given)
+    # Without the length (varchar rather than varchar(50)): an array cast must not truncate. The arrays go in
+    # psycopg's binary format (%b): its text format escapes every element with a regular expression (≈ 4× the
+    # time: ≈ 2 s of a 50,000-row import's first process).
+    arrays = ", ".join(f"(%b)::{field.db_type(connection).split('(')[0]}[]" for field in given)
     constants = "".join(f", (%s)::{field.db_type(connection).split('(')[0]}" for field in rest)
     sql = f"{head}SELECT *{constants} FROM UNNEST({arrays}){tail}"
     yield sql, [*shared, *(list(column) for column in zip(*rows, strict=True))]

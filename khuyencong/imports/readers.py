@@ -211,7 +211,7 @@ class TableReader:
             with open(self.path, "rb") as handle:
                 return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
         if self._kind == "xlsx":
-            return (self._workbook.dimension(sheet) or (0, 0))[0]
+            return self._workbook.row_count(sheet)
         end = self._sheet(sheet).end
         return end[0] + 1 if end else 0
 

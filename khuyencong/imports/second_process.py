@@ -5,13 +5,17 @@ checks the previous rows against the database and writes them. The second proces
 in milliseconds with the pipeline's objects as they are; it must not touch the database (its connections
 belong to the first process): what it runs is given the rows and nothing else.
 
-Items come back through a pipe in lists of `batch_size`. The pipe's buffer is the only queue: when the first
-process falls behind, the second waits, so memory stays flat whatever the file's size.
+Items come back through a pipe in lists of `batch_size`, sent by a thread of the second process so that it
+computes the next lists meanwhile: up to BATCHES_AHEAD lists wait there (a pipe's own buffer, 64 KB, holds
+less than one), then the second process waits for the first, so memory stays flat whatever the file's size.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import queue
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -23,6 +27,9 @@ from khuyencong.core.errors import DomainError
 T = TypeVar("T")
 
 _ITEMS, _ERROR, _FAILURE, _END = "items", "error", "failure", "end"
+# Lists computed ahead of what the first process has taken: enough to even out chunks that take the first
+# process longer (a chunk with many new units to resolve) without holding more than a few thousand rows.
+BATCHES_AHEAD = 4
 
 
 def available() -> bool:
@@ -34,26 +41,42 @@ def _refuse_database(execute, sql, params, many, context):
     raise RuntimeError("The second process of an import must not use the database (its connections are the first's).")
 
 
+def _send_all(sender, messages: queue.Queue) -> None:
+    """The second process's sending thread: pickling and writing to the pipe while its main thread goes on."""
+    try:
+        while True:
+            message = messages.get()
+            sender.send(message)
+            if message[0] != _ITEMS:
+                return
+    except OSError:  # the first process is gone (the pipe is closed): nobody is waiting for the rows
+        os._exit(1)
+    finally:
+        sender.close()
+
+
 def _serve(produce: Callable[[], Iterator[T]], sender, batch_size: int) -> None:
     for connection in connections.all():
         # A statement sent on a connection inherited from the first process would mix with its transaction.
         connection.execute_wrappers.append(_refuse_database)
+    messages: queue.Queue = queue.Queue(maxsize=BATCHES_AHEAD)
+    sending = threading.Thread(target=_send_all, args=(sender, messages), daemon=True)
+    sending.start()
     try:
         items: list[T] = []
         for item in produce():
             items.append(item)
             if len(items) >= batch_size:
-                sender.send((_ITEMS, items))
+                messages.put((_ITEMS, items))
                 items = []
         if items:
-            sender.send((_ITEMS, items))
-        sender.send((_END, None))
+            messages.put((_ITEMS, items))
+        messages.put((_END, None))
     except DomainError as error:  # a problem of the file (a corrupt sheet): shown to the user as it is
-        sender.send((_ERROR, (type(error), error.message, error.details)))
+        messages.put((_ERROR, (type(error), error.message, error.details)))
     except BaseException:
-        sender.send((_FAILURE, traceback.format_exc()))
-    finally:
-        sender.close()
+        messages.put((_FAILURE, traceback.format_exc()))
+    sending.join()
 
 
 def items_from_second_process(produce: Callable[[], Iterator[T]], *, batch_size: int = 500) -> Iterator[T]:

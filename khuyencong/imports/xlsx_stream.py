@@ -137,6 +137,12 @@ def _shared_strings(stream) -> list[str]:
     return strings
 
 
+def _row_tags(xml: bytes) -> int:
+    """Row start tags in a piece of sheet XML, prefixed or not ("<row ", "<x:row>"): bytes.count, not a
+    parse (a text ending in ":row " would count too, and <rowBreaks> once: it is a hint)."""
+    return xml.count(b"<row") + xml.count(b":row ") + xml.count(b":row>")
+
+
 class XlsxWorkbook:
     """The sheets of an .xlsx (names in workbook order, their parts), its date system and date styles; rows
     of one sheet at a time through `rows(name)`."""
@@ -235,6 +241,22 @@ class XlsxWorkbook:
             return None
         last, column = _position(found[0].rpartition(":")[2])
         return last + 1, column + 1
+
+    def row_count(self, name: str) -> int:
+        """How many rows the sheet declares (its <dimension>), else how many <row> elements its XML holds:
+        counted in the decompressed bytes without parsing them (≈ 0.1 s for 50,000 rows), for the progress
+        bar and the import's choice of one or two processes. Writers in streaming mode leave out <dimension>."""
+        declared = self.dimension(name)
+        if declared is not None:
+            return declared[0]
+        count, carried = 0, b""
+        with self._open(name) as stream:
+            while piece := stream.read(CHUNK):
+                buffer = carried + piece
+                cut = buffer.rfind(b"<")  # a tag starting there may be cut: counted with the next piece
+                count += _row_tags(buffer[: max(cut, 0)])
+                carried = buffer[cut:] if cut >= 0 else b""
+        return count + _row_tags(carried)
 
     def rows(self, name: str) -> Iterator[list]:
         """The sheet's rows from row 1, each a list of cell values from column A."""

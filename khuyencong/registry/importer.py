@@ -19,7 +19,7 @@ from khuyencong.geo.selectors import UnitResolver
 from khuyencong.imports.importers import Column, Importer, Row
 from khuyencong.registry import services
 from khuyencong.registry.models import Establishment, EstablishmentStatus
-from khuyencong.registry.naming import legal_form_from_label, legal_form_from_name, name_key
+from khuyencong.registry.naming import legal_form_from_label, legal_form_from_name
 
 FIGURE_FIELDS = (*services.FIGURE_COUNTS, *services.FIGURE_MONEY)
 UNIT_FIELDS = ("province", "district", "commune")
@@ -215,14 +215,18 @@ class EstablishmentImporter(Importer):
         data.pop("main_industry", None)
         data["latitude"], data["longitude"] = values.get("latitude"), values.get("longitude")
         try:
-            row.extra["profile"] = services.clean_profile(data, today=context["today"])
+            profile = services.clean_profile(data, today=context["today"])
         except ValidationFailed as error:
             reported = {field for field, _ in row.errors}
             for field, messages in error.details.items():
                 if field not in reported and field not in ("legal_form", "commune"):
                     for message in messages:
                         row.error(field, message)
+        else:
+            names = (profile["name"], profile["other_names"], profile["tax_code"], profile["business_reg_no"])
+            row.extra.update(profile=profile, names=services.name_columns(*names))
         row.extra["figures"] = self._figures(row, context["today"])
+        row.extra["provided"] = {field for field, value in values.items() if value not in (None, "")}
 
     def check(self, rows: list[Row], context: dict) -> None:
         self._resolve_units(rows, context)
@@ -370,7 +374,7 @@ class EstablishmentImporter(Importer):
             if first != row.number:
                 row.error("tax_code", f"Trùng mã số thuế {tax_code} với dòng {first}.")
             return
-        key = (getattr(profile["commune"], "pk", None), row.extra["province"].pk, name_key(profile["name"]))
+        key = (getattr(profile["commune"], "pk", None), row.extra["province"].pk, row.extra["names"]["name_key"])
         first = context["names"].setdefault(key, row.number)
         if first != row.number:
             row.error("name", f"Trùng với dòng {first} (cùng tên, cùng xã/phường, không có mã số thuế).")
@@ -391,7 +395,7 @@ class EstablishmentImporter(Importer):
         pairs: dict[int, set[str]] = defaultdict(set)
         for row in rows:
             if row.extra["profile"]["commune"]:
-                pairs[row.extra["profile"]["commune"].pk].add(name_key(row.extra["profile"]["name"]))
+                pairs[row.extra["profile"]["commune"].pk].add(row.extra["names"]["name_key"])
         by_name: dict[tuple, list[Establishment]] = {}
         groups = sorted(pairs.items())
         for start in range(0, len(groups), PAIRS_PER_QUERY):
@@ -400,7 +404,7 @@ class EstablishmentImporter(Importer):
         for row in rows:
             profile = row.extra["profile"]
             commune_id = getattr(profile["commune"], "pk", None)
-            same_name = by_name.get((commune_id, name_key(profile["name"])), []) if commune_id else []
+            same_name = by_name.get((commune_id, row.extra["names"]["name_key"]), []) if commune_id else []
             existing = by_code.get(profile["tax_code"]) if profile["tax_code"] else None
             if existing is not None:
                 if not self._in_scope(existing, context):
@@ -444,12 +448,13 @@ class EstablishmentImporter(Importer):
                 action=row.action,
                 target_id=row.target_id,
                 profile=row.extra["profile"],
-                provided={field for field, value in row.values.items() if value not in (None, "")},
+                provided=row.extra["provided"],
                 province=row.extra["province"],
                 legacy_commune=row.extra.get("legacy_commune"),
                 written=row.extra.get("written", ""),
                 figures=row.extra.get("figures"),
                 row_number=row.number,
+                names=row.extra["names"],
             )
             for row in rows
         ]

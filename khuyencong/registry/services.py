@@ -1146,6 +1146,7 @@ class ImportItem:
     written: str
     figures: tuple[int, dict] | None
     row_number: int
+    names: dict  # name_columns() of the profile, computed where the row was checked
 
 
 def _import_figures(establishment: Establishment, figures: tuple[int, dict] | None, sizes: rules.SizeRules) -> None:
@@ -1225,8 +1226,7 @@ def _import_create(*, actor, batch, items: list[ImportItem], sizes: rules.SizeRu
         for name in columns.profile:
             value = profile[name]
             row.append(value.pk if value is not None and name in columns.relations else value)
-        derived = name_columns(profile["name"], profile["other_names"], profile["tax_code"], profile["business_reg_no"])
-        row.extend(derived[name] for name in columns.derived)
+        row.extend(item.names[name] for name in columns.derived)
         row.extend(year_size)
         rows.append(row)
     ids = insert_rows(

@@ -85,6 +85,26 @@ def test_simple_workbook_and_a_sheet_starting_lower_right(tmp_path):
         assert reader.count_hint() == 5
 
 
+def test_row_count_without_a_declared_dimension_counts_the_rows(tmp_path):
+    """Streaming writers (openpyxl's write-only mode, many exporters) leave out <dimension>: the count comes
+    from the rows themselves, across the pieces the sheet is read in (CHUNK bytes)."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Danh sách")
+    sheet.append(["Tên cơ sở", "Mã số thuế"])
+    for number in range(1, 3001):
+        sheet.append([f"Cơ sở số {number} với một cái tên đủ dài để tệp vượt nhiều khúc đọc", number])
+    workbook.save(tmp_path / "streamed.xlsx")
+    with open_table(tmp_path / "streamed.xlsx", "xlsx") as reader:
+        assert reader._workbook.dimension("Danh sách") is None
+        assert reader.count_hint("Danh sách") == 3001
+    prefixed = (
+        '<x:sheetData><x:row r="1"><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c></x:row><x:row/></x:sheetData>'
+    )
+    _raw_xlsx(tmp_path / "prefixed.xlsx", prefixed)
+    with open_table(tmp_path / "prefixed.xlsx", "xlsx") as reader:
+        assert reader.count_hint("Danh sách") == 2
+
+
 def _raw_xlsx(path, sheet_xml: str, *, strings_xml: str = "", styles_xml: str = "", workbook_pr: str = "") -> None:
     """An .xlsx written by hand, for what openpyxl does not write: rich text with phonetic guides, error and
     ISO date cells, cells and rows without positions, prefixed tags, the 1904 date system."""

@@ -24,6 +24,7 @@ from khuyencong.registry.services import (
     clean_figures,
     clean_profile,
     establishments_import,
+    name_columns,
 )
 from tests.imports.builders import tax_code
 from tests.registry.helpers import commune, division
@@ -124,6 +125,9 @@ def items_for_test() -> list[ImportItem]:
                 written="Xã Cũ, Huyện Cũ, Hà Tây" if number % 2 else "",
                 figures=clean_figures(figures[1], year=figures[0]) if figures else None,
                 row_number=7 + number,
+                names=name_columns(
+                    profile["name"], profile["other_names"], profile["tax_code"], profile["business_reg_no"]
+                ),
             )
         )
     return items
