@@ -7,60 +7,74 @@ copy 300,000 rows for AlterField).
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-COLUMNS = ["province_id", "commune_id", "main_industry_id", "import_batch_id"]
-TABLE = "registry_establishment"
-KEPT = {"registry_est_batch_idx"}  # the named index of Meta.indexes on import_batch
+from khuyencong.core.migration_indexes import drop_single_column_indexes
 
 
-def drop_single_column_indexes(apps, schema_editor):
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, TABLE)
-    for name, info in constraints.items():
-        single = info["index"] and not info["unique"] and not info["primary_key"] and len(info["columns"]) == 1
-        if single and info["columns"][0] in COLUMNS and name not in KEPT:
-            schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
-
-
-def create_single_column_indexes(apps, schema_editor):
-    model = apps.get_model("registry", "Establishment")
-    for column in COLUMNS:
-        field = next(f for f in model._meta.concrete_fields if f.column == column)
-        schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+FIELDS = [("Establishment", name) for name in ("province", "commune", "main_industry", "import_batch")]
+KEPT = frozenset({"registry_est_batch_idx"})  # the named index of Meta.indexes on import_batch
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0005_unit_name_level_index'),
-        ('imports', '0001_initial'),
-        ('registry', '0007_establishment_list_order_index'),
+        ("geo", "0005_unit_name_level_index"),
+        ("imports", "0001_initial"),
+        ("registry", "0007_establishment_list_order_index"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(drop_single_column_indexes, create_single_column_indexes)],
+            database_operations=[drop_single_column_indexes("registry", FIELDS, kept=KEPT)],
             state_operations=[
                 migrations.AlterField(
-                    model_name='establishment',
-                    name='commune',
-                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.unit', verbose_name='Xã/phường'),
+                    model_name="establishment",
+                    name="commune",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.unit",
+                        verbose_name="Xã/phường",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='establishment',
-                    name='import_batch',
-                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importbatch'),
+                    model_name="establishment",
+                    name="import_batch",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='establishment',
-                    name='main_industry',
-                    field=models.ForeignKey(blank=True, db_index=False, limit_choices_to={'level': 2}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.industrycode', verbose_name='Ngành chính (VSIC cấp 2)'),
+                    model_name="establishment",
+                    name="main_industry",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        limit_choices_to={"level": 2},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.industrycode",
+                        verbose_name="Ngành chính (VSIC cấp 2)",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='establishment',
-                    name='province',
-                    field=models.ForeignKey(db_index=False, limit_choices_to={'level': 'province'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.unit', verbose_name='Tỉnh/thành phố'),
+                    model_name="establishment",
+                    name="province",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        limit_choices_to={"level": "province"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.unit",
+                        verbose_name="Tỉnh/thành phố",
+                    ),
                 ),
             ],
         ),

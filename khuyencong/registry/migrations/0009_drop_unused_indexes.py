@@ -9,31 +9,7 @@ Dropped by name as the database reports them, without rebuilding the tables.
 import django.db.models.deletion
 from django.db import migrations, models
 
-DROPPED = [
-    ("registry_establishment", "Establishment", "name_sort"),
-    ("registry_yearlyfigures", "YearlyFigures", "establishment"),
-]
-
-
-def drop_single_column_indexes(apps, schema_editor):
-    connection = schema_editor.connection
-    for table, model_name, field_name in DROPPED:
-        column = apps.get_model("registry", model_name)._meta.get_field(field_name).column
-        with connection.cursor() as cursor:
-            constraints = connection.introspection.get_constraints(cursor, table)
-        for name, info in constraints.items():
-            if info["index"] and not info["unique"] and not info["primary_key"] and info["columns"] == [column]:
-                schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
-
-
-def create_single_column_indexes(apps, schema_editor):
-    for _table, model_name, field_name in DROPPED:
-        model = apps.get_model("registry", model_name)
-        field = model._meta.get_field(field_name)
-        schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
-        like = getattr(schema_editor, "_create_like_index_sql", None)
-        if like is not None and (statement := like(model, field)) is not None:
-            schema_editor.execute(statement)
+from khuyencong.core.migration_indexes import drop_single_column_indexes
 
 
 class Migration(migrations.Migration):
@@ -43,7 +19,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(drop_single_column_indexes, create_single_column_indexes)],
+            database_operations=[
+                drop_single_column_indexes(
+                    "registry", [("Establishment", "name_sort"), ("YearlyFigures", "establishment")]
+                )
+            ],
             state_operations=[
                 migrations.AlterField(
                     model_name="establishment",
