@@ -15,9 +15,13 @@ from khuyencong.audit.models import AuditEvent
 from khuyencong.core.bulk_insert import insert_rows
 from khuyencong.core.request_context import current_request_info
 
+_JSON_PLAIN = frozenset({str, int, float, bool})
+
 
 def to_json(value: Any) -> Any:
     """Make snapshots JSON-safe: dates as ISO text, decimals as text, files as their names."""
+    if value is None or type(value) in _JSON_PLAIN:  # most values: an import's events hold 150,000 of them
+        return value
     if isinstance(value, dict):
         return {str(key): to_json(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
