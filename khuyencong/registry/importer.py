@@ -5,8 +5,10 @@ today's units, upsert by tax code, and the same profile rules as the forms (serv
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -23,8 +25,6 @@ from khuyencong.registry.naming import legal_form_from_label, legal_form_from_na
 
 FIGURE_FIELDS = (*services.FIGURE_COUNTS, *services.FIGURE_MONEY)
 UNIT_FIELDS = ("province", "district", "commune")
-# SQLite parses an OR list as a tree as deep as the list: a few hundred terms per query.
-PAIRS_PER_QUERY = 200
 _VSIC_CODE = re.compile(r"(?<![0-9])([0-9]{2})[0-9]{0,3}(?![0-9])")
 # "Tổng cộng", "Tổng số", "Cộng:" lines at the end of a list ("Tổng công ty …" is a name, not a total).
 _TOTAL_ROW = re.compile(r"^(tong cong(?! ty)|tong so)\b|^(tong|cong)\s*:?$")
@@ -110,19 +110,62 @@ COLUMNS = (
 )
 
 
-def _same_names(groups: list[tuple[int, set[str]]]):
-    """Establishments (not merged or rejected) with one of the name keys in their commune, for (commune id,
-    name keys) groups: (commune_id = … AND name_key IN (…)) OR …, each term one index range."""
+class _Known(NamedTuple):
+    """What the import's checks read of an establishment already registered."""
+
+    pk: int
+    name: str
+    tax_code: str | None
+    province_id: int
+    commune_id: int | None
+    name_key: str
+
+
+def _known_establishments(tables: str, where: str, params: list) -> list[_Known]:
+    """Rows, not model instances (a chunk can match hundreds), of the establishments `tables` (the table,
+    named as itself, possibly joined to others) and `where` select."""
     quote = connection.ops.quote_name
     meta = Establishment._meta
+    fields = [meta.pk if name == "pk" else meta.get_field(name) for name in _Known._fields]
+    columns = ", ".join(f"{quote(meta.db_table)}.{quote(field.column)}" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {tables} WHERE {where}", params)
+        return [_Known(*row) for row in cursor.fetchall()]
+
+
+def _with_tax_codes(codes: set[str]) -> list[_Known]:
+    quote = connection.ops.quote_name
+    table, column = quote(Establishment._meta.db_table), quote(Establishment._meta.get_field("tax_code").column)
+    if connection.vendor == "postgresql":
+        # One array parameter: the statement's text is the same for every chunk, so psycopg parses and the
+        # server plans it once, where an IN list of 500 placeholders is a new text each time.
+        return _known_establishments(table, f"{column} = ANY(%s::varchar[])", [sorted(codes)])
+    return _known_establishments(table, f"{column} IN ({', '.join(['%s'] * len(codes))})", sorted(codes))
+
+
+def _with_same_names(pairs: dict[int, set[str]]) -> list[_Known]:
+    """Establishments (not merged or rejected) with one of the name keys in their commune, for {commune id:
+    name keys}: the pairs go as two arrays (PostgreSQL) or one JSON list (SQLite) joined to the table, each
+    pair one probe of the index on (commune, name key) — "commune IN (…) AND name_key IN (…)" would probe
+    every commune with every name (≈ 200,000 probes a chunk)."""
+    quote = connection.ops.quote_name
+    meta = Establishment._meta
+    table = quote(meta.db_table)
     commune, key, status = (quote(meta.get_field(name).column) for name in ("commune", "name_key", "status"))
-    terms, params = [], []
-    for commune_id, keys in groups:
-        terms.append(f"({commune} = %s AND {key} IN ({', '.join(['%s'] * len(keys))}))")
-        params += [commune_id, *sorted(keys)]
-    params += [EstablishmentStatus.MERGED, EstablishmentStatus.REJECTED]
-    sql = f"SELECT * FROM {quote(meta.db_table)} WHERE ({' OR '.join(terms)}) AND {status} NOT IN (%s, %s)"
-    return Establishment.objects.raw(sql, params)
+    flat = [(commune_id, name_key) for commune_id, keys in sorted(pairs.items()) for name_key in sorted(keys)]
+    if connection.vendor == "postgresql":
+        pairs_table = "UNNEST(%s::bigint[], %s::varchar[]) AS pair(commune_id, name_key)"
+        pair_commune, pair_key = "pair.commune_id", "pair.name_key"
+        params = [[commune_id for commune_id, _ in flat], [name_key for _, name_key in flat]]
+    else:
+        pairs_table = "json_each(%s) AS pair"
+        pair_commune, pair_key = "json_extract(pair.value, '$[0]')", "json_extract(pair.value, '$[1]')"
+        params = [json.dumps(flat, ensure_ascii=False)]
+    return _known_establishments(
+        f"{pairs_table} JOIN {table} ON {table}.{commune} = {pair_commune} AND {table}.{key} = {pair_key}",
+        f"{table}.{status} NOT IN (%s, %s)",
+        [*params, EstablishmentStatus.MERGED, EstablishmentStatus.REJECTED],
+    )
 
 
 def _date(day) -> str:
@@ -379,7 +422,7 @@ class EstablishmentImporter(Importer):
         if first != row.number:
             row.error("name", f"Trùng với dòng {first} (cùng tên, cùng xã/phường, không có mã số thuế).")
 
-    def _in_scope(self, establishment: Establishment, context: dict) -> bool:
+    def _in_scope(self, establishment: _Known, context: dict) -> bool:
         batch, scope = context["batch"], context["scope"]
         if batch.province_id and establishment.province_id != batch.province_id:
             return False
@@ -388,19 +431,14 @@ class EstablishmentImporter(Importer):
     def _check_existing(self, rows: list[Row], context: dict) -> None:
         """Upsert by tax code; without one, link to the single record of the same name in the same commune."""
         codes = {row.extra["profile"]["tax_code"] for row in rows if row.extra["profile"]["tax_code"]}
-        by_code = {e.tax_code: e for e in Establishment.objects.filter(tax_code__in=codes)} if codes else {}
-        # The (commune, name key) pairs of the chunk, asked as one OR of pairs: "commune IN (…) AND name_key
-        # IN (…)" makes the database probe every commune with every name (≈ 200,000 probes a chunk), and a
-        # Q object per pair costs more to build than the query takes, hence the SQL written here.
+        by_code = {known.tax_code: known for known in _with_tax_codes(codes)} if codes else {}
         pairs: dict[int, set[str]] = defaultdict(set)
         for row in rows:
             if row.extra["profile"]["commune"]:
                 pairs[row.extra["profile"]["commune"].pk].add(row.extra["names"]["name_key"])
-        by_name: dict[tuple, list[Establishment]] = {}
-        groups = sorted(pairs.items())
-        for start in range(0, len(groups), PAIRS_PER_QUERY):
-            for establishment in _same_names(groups[start : start + PAIRS_PER_QUERY]):
-                by_name.setdefault((establishment.commune_id, establishment.name_key), []).append(establishment)
+        by_name: dict[tuple, list[_Known]] = {}
+        for known in _with_same_names(pairs) if pairs else ():
+            by_name.setdefault((known.commune_id, known.name_key), []).append(known)
         for row in rows:
             profile = row.extra["profile"]
             commune_id = getattr(profile["commune"], "pk", None)

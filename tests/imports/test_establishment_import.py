@@ -377,3 +377,41 @@ def test_mapping_is_adjusted_saved_and_reused(personas, messy, tmp_path):
     with pytest.raises(ValidationFailed, match="Chưa có cột nào gán cho trường bắt buộc “Tên cơ sở”"):
         services.import_batch_configure(actor=officer, batch_id=again.pk, version=again.version, mapping=without_name,
                                         as_of=AS_OF_2024, mode=ImportMode.ALL)  # fmt: skip
+
+
+def test_registered_records_decide_between_update_warning_and_error(personas, messy, tmp_path):
+    """What is registered already: a new tax code beside a record of the same name in the commune is created
+    with a warning, a name two records share is an error without a tax code, and a tax code registered in
+    another province is refused to an officer who does not cover it."""
+    officer = personas.province_a_officer
+    commit(officer, upload(officer, messy), ImportMode.VALID_ONLY)
+    rattan = Establishment.objects.get(name="Cơ sở mây tre đan Phú Cường")
+    header = ["Mã số thuế", "Tên cơ sở", "Xã", "Huyện", "Tỉnh"]
+    same_name = ["Cơ sở mây tre đan Phú Cường", "Phú Cường", "Ba Vì", "Hà Nội"]
+    path = write_simple_workbook(tmp_path / "moi.xlsx", header, [[T2, *same_name]])
+    created = commit(officer, upload(officer, path), ImportMode.ALL)
+    assert (created.status, created.created_count, created.updated_count) == (ImportStatus.COMMITTED, 1, 0)
+    assert list(created.issues.values_list("severity", "message")) == [
+        (
+            IssueSeverity.WARNING,
+            f"Có thể trùng với cơ sở “Cơ sở mây tre đan Phú Cường” (mã hồ sơ {rattan.pk}) cùng tên, cùng xã/phường: "
+            "nếu là một, hãy gộp hồ sơ sau khi nhập.",
+        )
+    ]
+
+    path = write_simple_workbook(tmp_path / "khong-mst.xlsx", header, [[None, *same_name]])
+    ambiguous = commit(officer, upload(officer, path), ImportMode.ALL)
+    assert ambiguous.status == ImportStatus.REJECTED
+    assert errors_of(ambiguous) == [
+        (2, "Tên cơ sở", "Có 2 cơ sở cùng tên trong xã/phường này: cần mã số thuế để biết cập nhật cơ sở nào.")
+    ]
+
+    other = personas.province_b_officer
+    path = write_simple_workbook(tmp_path / "tinh-khac.xlsx", header, [[T1, "HTX Cà phê", None, None, "Hồ Chí Minh"]])
+    refused = commit(other, upload(other, path), ImportMode.ALL)
+    assert refused.status == ImportStatus.REJECTED
+    assert errors_of(refused) == [
+        (2, "Mã số thuế", f"Mã số thuế {T1} đã thuộc một cơ sở ngoài phạm vi của lô nhập: không cập nhật được.")
+    ]
+    assert Establishment.objects.filter(name="Cơ sở mây tre đan Phú Cường").count() == 2
+    assert Establishment.objects.get(tax_code=T1).name == "Hợp tác xã Cà phê Ba Vì"
