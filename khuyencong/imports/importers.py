@@ -45,6 +45,9 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (field name, message)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    # The mapped columns whose cell is not empty, as bits (1 << column index): one small int to send from the
+    # second process, counted per distinct set by the pipeline's statistics.
+    filled: int = 0
     skipped: bool = False  # a "Tổng cộng" row or a column-number row: not data, not an error
     action: str = ""  # set by the importer: "create" or "update"
     target_id: int | None = None

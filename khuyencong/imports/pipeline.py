@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from khuyencong.audit.services import audit_record
+from khuyencong.core.collector import bulk_work
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.legacy_text import detect_legacy_encoding
 from khuyencong.imports import normalise, second_process
@@ -258,8 +259,11 @@ def type_row(number: int, cells: list, plan: TypingPlan) -> Row:
     row = Row(number=number, cells=cells)
     width = len(cells)
     for name, column, typed in plan:
+        cell = cells[column] if column < width else None
+        if not normalise.cell_is_empty(cell):
+            row.filled |= 1 << column
         try:
-            row.values[name] = typed(cells[column] if column < width else None)
+            row.values[name] = typed(cell)
         except ValueError as error:
             row.values[name] = None
             row.error(name, str(error))
@@ -372,7 +376,8 @@ class _Recorder:
             }
             for index, name in batch.mapping.items()
         }
-        self.columns = [(int(index), stat) for index, stat in self.stats.items()]
+        self.filled: Counter[int] = Counter()  # rows by the set of columns they fill (`Row.filled`)
+        self.wanting_samples = list(self.stats.values())  # columns still short of SAMPLES_PER_COLUMN values
         self.preview: list[dict] = []
 
     def add(self, row: Row) -> None:
@@ -388,18 +393,15 @@ class _Recorder:
             self.rows_with_errors.add(row.number)
         self.warning_rows += bool(row.warnings)
         error_fields = {field_name for field_name, _ in row.errors}
-        cells, values, width = row.cells, row.values, len(row.cells)
-        for column, stat in self.columns:
-            if column < width and not normalise.cell_is_empty(cells[column]):
-                stat["filled"] += 1
-            samples = stat["samples"]
-            if len(samples) < SAMPLES_PER_COLUMN:  # a value is shown only until a column has its samples
-                value = values.get(stat["field"])
-                shown = _display(value, stat["kind"])[:60] if value not in (None, "") else ""
-                if shown and shown not in samples:
-                    samples.append(shown)
-            if error_fields and stat["field"] in error_fields:
-                stat["errors"] += 1
+        # Per row, the work is what the row brings: the columns it fills (typed in the second process of a
+        # large import), samples while a column is short of them, the columns in error.
+        self.filled[row.filled] += 1
+        if self.wanting_samples:
+            self._sample(row.values)
+        if error_fields:
+            for stat in self.stats.values():
+                if stat["field"] in error_fields:
+                    stat["errors"] += 1
         if len(self.preview) < PREVIEW_ROWS:
             self.preview.append(
                 {
@@ -413,6 +415,18 @@ class _Recorder:
                     "messages": [message for _, message in row.errors],
                 }
             )
+
+    def _sample(self, values: dict) -> None:
+        complete = False
+        for stat in self.wanting_samples:
+            value = values.get(stat["field"])
+            if value not in (None, ""):
+                shown = _display(value, stat["kind"])[:60]
+                if shown and shown not in stat["samples"]:
+                    stat["samples"].append(shown)
+                    complete = complete or len(stat["samples"]) >= SAMPLES_PER_COLUMN
+        if complete:
+            self.wanting_samples = [stat for stat in self.wanting_samples if len(stat["samples"]) < SAMPLES_PER_COLUMN]
 
     def _cell(self, row: Row, index: str, error_fields: set[str]) -> str:
         """The typed value, or for a cell in error the text as written (its typed value is empty)."""
@@ -442,6 +456,9 @@ class _Recorder:
     def save_to(self, batch: ImportBatch) -> None:
         self.flush()
         batch.total_rows, batch.error_rows, batch.warning_rows = self.total, self.error_rows, self.warning_rows
+        for stat in self.stats.values():
+            bit = 1 << stat["index"]
+            stat["filled"] = sum(count for columns, count in self.filled.items() if columns & bit)
         batch.column_stats = list(self.stats.values())
         batch.preview_rows = self.preview
 
@@ -451,6 +468,7 @@ def _estimate(batch: ImportBatch) -> int:
         return max(reader.count_hint(batch.sheet_name) - batch.header_row, 0)
 
 
+@bulk_work()
 def validate_batch(
     batch: ImportBatch, importer: Importer, *, actor, progress: Progress = _no_progress, carry: dict | None = None
 ) -> set[int]:
@@ -492,6 +510,7 @@ class _RollBack(Exception):
         self.message = message
 
 
+@bulk_work()
 def commit_batch(batch: ImportBatch, importer: Importer, *, actor, progress: Progress = _no_progress) -> None:
     """Check every row again and write, in one transaction: every valid row, or (all-or-nothing with an error)
     none.
