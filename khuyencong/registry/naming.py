@@ -44,9 +44,6 @@ _FORM_WORDS: list[tuple[str, str]] = [
     ("co so", LegalForm.HOUSEHOLD),
     ("nghe nhan", LegalForm.ARTISAN),
 ]
-# The forms as plain strings, not enum members: an import's second process sends the form of every row to
-# the first, and rebuilding an enum member there took longer than the rest of the row's profile.
-_FORM_WORDS = [(words, form.value) for words, form in _FORM_WORDS]
 # What people type in a "Loại hình" column, folded, beyond the words above.
 _FORM_LABELS: dict[str, str] = {
     "dn": LegalForm.ENTERPRISE,
@@ -58,7 +55,6 @@ _FORM_LABELS: dict[str, str] = {
     "nghe nhan/ca nhan": LegalForm.ARTISAN,
     "nghe nhan / ca nhan": LegalForm.ARTISAN,
 }
-_FORM_LABELS = {label: form.value for label, form in _FORM_LABELS.items()}
 for _value, _label in LegalForm.choices:
     _FORM_LABELS[fold_vi(str(_label))] = _value
     _FORM_LABELS[_value.replace("_", " ")] = _value
