@@ -33,6 +33,13 @@ def test_nfc_composes_and_cleans_invisible_characters():
     assert nfc("\ufeffHà\u202fNội\u200d") == "Hà Nội"
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
+@pytest.mark.parametrize("space", ["\u00a0", "\u2007", "\u202f"])
+def test_nfc_cleans_every_invisible_character_and_odd_space(invisible, space):
+    assert nfc(f"Cà{space}phê{invisible}") == "Cà phê"
+    assert nfc(f"{invisible}ca{space}phe") == "ca phe"  # plain ASCII around them too
+
+
 @given(vietnamese_text)
 def test_nfc_is_idempotent_and_equal_for_nfd_input(text):
     assert nfc(nfd(text)) == nfc(text) == nfc(nfc(text))
