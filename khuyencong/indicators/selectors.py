@@ -11,6 +11,7 @@ provinces' reported values). Tests compare each figure with an independent sum o
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -167,6 +168,16 @@ class FactQuery:
         return facts
 
     @cached_property
+    def supported_establishments(self) -> tuple[int, int]:
+        """(establishments supported, of which by achieved projects) in one pass over the supported rows: the
+        page's KPI and its beneficiaries indicator would otherwise each count them (the slowest statements)."""
+        counts = self.projects(Measure.SUPPORTED).aggregate(
+            supported=Count("establishment", distinct=True),
+            achieved=Count("establishment", distinct=True, filter=Q(status__in=ACHIEVED_STATES)),
+        )
+        return counts["supported"], counts["achieved"]
+
+    @cached_property
     def manual_values(self) -> list[tuple]:
         """`manual()` as (indicator id, *MANUAL_KEYS, half, value, female, ethnic minority) tuples, read once:
         a dashboard adds them up for the whole page and again by area (≈ 1,500 rows nationally)."""
@@ -217,36 +228,40 @@ def aggregate_manual(aggregation: str, rows: list[tuple]) -> Actual:
     return Actual(actual=_total(rows, 3), female=_total(rows, 4), ethnic_minority=_total(rows, 5))
 
 
-def actuals(query: FactQuery, indicators: list[Indicator], *, by: tuple[str, ...] = ()) -> dict[tuple, Actual]:
+def actuals(
+    query: FactQuery, indicators: list[Indicator], *, by: tuple[str, ...] = (), planned: bool = True
+) -> dict[tuple, Actual]:
     """{(indicator id, *values of `by`): Actual} for every indicator with something to show.
 
     `by` groups further by fact columns of MANUAL_KEYS (e.g. ("year",), ("province_id",)). Outputs add up
-    accepted actual values (and planned values of approved projects); beneficiaries count distinct establishments
-    of accepted projects; reported values aggregate as the indicator says (sum, average, latest per province).
+    accepted actual values (and, unless `planned` is False, planned values of approved projects); beneficiaries
+    count distinct establishments of accepted projects; reported values aggregate as the indicator says (sum,
+    average, latest per province).
     """
     result: dict[tuple, Actual] = defaultdict(Actual)
     by = tuple(by)
     if any(i.source == IndicatorSource.OUTPUTS for i in indicators):
+        measures = (Measure.OUTPUT_PLANNED, Measure.OUTPUT_ACTUAL) if planned else (Measure.OUTPUT_ACTUAL,)
         rows = (
-            query.projects(Measure.OUTPUT_PLANNED, Measure.OUTPUT_ACTUAL, summary="commune_id" not in by)
+            query.projects(*measures, summary="commune_id" not in by)
             .values("measure", "indicator_id", *by)
             .annotate(total=Sum("value"))
+            .values_list("measure", "indicator_id", "total", *by)
             .order_by()
         )
-        for row in rows:
-            key = (row["indicator_id"], *(row[name] for name in by))
-            if row["measure"] == Measure.OUTPUT_ACTUAL:
-                result[key].actual = Decimal(row["total"])
+        for measure, indicator_id, total, *values in rows:
+            if measure == Measure.OUTPUT_ACTUAL:
+                result[(indicator_id, *values)].actual = Decimal(total)
             else:
-                result[key].planned = Decimal(row["total"])
+                result[(indicator_id, *values)].planned = Decimal(total)
     counted = [i for i in indicators if i.source == IndicatorSource.BENEFICIARIES]
     if counted:
-        supported = query.projects(Measure.SUPPORTED).filter(status__in=ACHIEVED_STATES)
-        count = Count("establishment", distinct=True)
         if by:
-            rows = list(supported.values(*by).annotate(n=count).order_by())
+            supported = query.projects(Measure.SUPPORTED).filter(status__in=ACHIEVED_STATES)
+            rows = list(supported.values(*by).annotate(n=Count("establishment", distinct=True)).order_by())
         else:
-            rows = [supported.aggregate(n=count)] if supported.exists() else []
+            achieved = query.supported_establishments[1]
+            rows = [{"n": achieved}] if achieved else []
         for row in rows:
             for indicator in counted:
                 result[(indicator.pk, *(row[name] for name in by))].actual = Decimal(row["n"])
@@ -534,20 +549,20 @@ class Kpis:
     establishments: int
 
 
-def kpis(query: FactQuery, fund_rows: list[FundsRow]) -> Kpis:
-    counts = query.projects(Measure.PROJECT, summary=True).aggregate(
-        total=Sum("projects"), approved=Sum("projects", filter=Q(status__in=APPROVED_STATES))
-    )
+def kpis(query: FactQuery, fund_rows: list[FundsRow], statuses: list[dict]) -> Kpis:
+    """The headline figures, from what the page has already read (`funds`, `projects_by_status`) and the count of
+    supported establishments."""
     state = [row for row in fund_rows if row.source.is_state_budget]
-    supported = query.projects(Measure.SUPPORTED).aggregate(n=Count("establishment", distinct=True))["n"]
     return Kpis(
-        projects=counts["total"] or 0, approved_projects=counts["approved"] or 0,
+        projects=sum(row["count"] for row in statuses),
+        approved_projects=sum(row["count"] for row in statuses if row["status"] in APPROVED_STATES),
         state_planned=sum(r.planned for r in state), disbursed=sum(r.disbursed for r in state),
-        settled=sum(r.settled for r in state), establishments=supported,
+        settled=sum(r.settled for r in state), establishments=query.supported_establishments[0],
     )  # fmt: skip
 
 
 def projects_by_status(query: FactQuery) -> list[dict]:
+    """Projects per status, in the workflow's order (statuses without projects left out)."""
     counts = dict(
         query.projects(Measure.PROJECT, summary=True)
         .values("status")
@@ -594,8 +609,9 @@ class Area:
     support: int = 0
     indicators: dict[int, Decimal] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def name(self) -> str:
+        """Read by the sort, the table and the map (set once `unit` is)."""
         if self.unit is None:
             return "Đề án nhiều tỉnh (không gắn một tỉnh)"
         return f"{self.unit} (cũ)" if self.unit.valid_to else str(self.unit)
@@ -607,18 +623,24 @@ def area_level(province: Unit | None, filters: Filters) -> str:
     return LEVEL_PROVINCE if province is None else LEVEL_COMMUNE
 
 
+# An id no unit has: an area's link is reversed once with it, then the id put in its place (a reverse() per
+# area costs as much as the rest of the area's row).
+_ID_SLOT = 987_654_321
+
+
+def _link_per_id(name: str, slot: str, **kwargs) -> Callable[[int], str]:
+    pattern = reverse(name, kwargs={**kwargs, slot: _ID_SLOT})
+    return lambda pk: pattern.replace(str(_ID_SLOT), str(pk))
+
+
 def _area_urls(level: str, province: Unit | None, units: dict[int, Unit], rolled: dict[int, int]) -> dict:
     if level == LEVEL_COMMUNE:
-        return {
-            pk: reverse("dashboards:commune", kwargs={"province_id": province.pk, "commune_id": pk}) for pk in units
-        }
+        link = _link_per_id("dashboards:commune", "commune_id", province_id=province.pk)
+        return {pk: link(pk) for pk in units}
     if province is not None:
         return {}
-    return {
-        pk: reverse("dashboards:province", kwargs={"province_id": rolled.get(pk, pk)})
-        for pk in units
-        if rolled.get(pk, pk)
-    }
+    link = _link_per_id("dashboards:province", "province_id")
+    return {pk: link(rolled.get(pk, pk)) for pk in units if rolled.get(pk, pk)}
 
 
 def areas(query: FactQuery, indicators: list[Indicator]) -> tuple[str, list[Area]]:
@@ -678,7 +700,7 @@ def areas(query: FactQuery, indicators: list[Indicator]) -> tuple[str, list[Area
                 for indicator in counted:
                     target.indicators[indicator.pk] = Decimal(row["achieved"])
         others = [i for i in indicators if i.source != IndicatorSource.BENEFICIARIES]
-        for (indicator_id, pk), value in actuals(query, others, by=(key,)).items():
+        for (indicator_id, pk), value in actuals(query, others, by=(key,), planned=False).items():
             if value.actual is not None:
                 area(pk).indicators[indicator_id] = value.actual
     units = Unit.objects.in_bulk([pk for pk in found if pk is not None])
@@ -710,10 +732,10 @@ def dashboard(user, *, province: Unit | None, filters: Filters) -> Dashboard:
     rows = progress(query)
     level, area_rows = areas(query, [row.indicator for row in rows])
     warnings = target_warnings(filters.programme, province=province) if filters.programme else []
+    statuses = projects_by_status(query)
     return Dashboard(
-        province=province, filters=filters, kpis=kpis(query, fund_rows), progress=rows, funds=fund_rows,
-        statuses=projects_by_status(query), contents=projects_by_content(query), level=level, areas=area_rows,
-        warnings=warnings,
+        province=province, filters=filters, kpis=kpis(query, fund_rows, statuses), progress=rows, funds=fund_rows,
+        statuses=statuses, contents=projects_by_content(query), level=level, areas=area_rows, warnings=warnings,
     )  # fmt: skip
 
 

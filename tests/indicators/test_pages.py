@@ -64,6 +64,23 @@ def test_national_dashboard_shows_the_figures_and_their_chart_data(generated, cl
         assert area["url"].startswith("/bang-dieu-khien/tinh/") and area["lat"] and area["lon"]
 
 
+def test_each_area_links_to_its_own_page(generated, client_for):
+    """Area links are reversed once and the area's id put in: each must still lead to that area's page."""
+    client = client_for(_user("sinh.cuc.ld"))
+    board = client.get(reverse("dashboards:national"), {"programme": ""}).context["board"]
+    linked = [area for area in board.areas if area.unit is not None]
+    assert len(linked) > 1
+    for area in linked:
+        assert area.url == reverse("dashboards:province", kwargs={"province_id": area.unit.pk})
+    province = _province("66")
+    board = client.get(reverse("dashboards:province", kwargs={"province_id": province.pk})).context["board"]
+    communes = [area for area in board.areas if area.unit is not None]
+    assert communes and board.level == "commune"
+    for area in communes:
+        kwargs = {"province_id": province.pk, "commune_id": area.unit.pk}
+        assert area.url == reverse("dashboards:commune", kwargs=kwargs)
+
+
 def test_the_dashboard_reads_a_bounded_number_of_queries(generated, client_for, django_assert_max_num_queries):
     client = client_for(_user("sinh.cuc.ld"))
     with django_assert_max_num_queries(40):
