@@ -623,8 +623,8 @@ def area_level(province: Unit | None, filters: Filters) -> str:
     return LEVEL_PROVINCE if province is None else LEVEL_COMMUNE
 
 
-# An id no unit has: an area's link is reversed once with it, then the id put in its place (a reverse() per
-# area costs as much as the rest of the area's row).
+# An id no unit has: an area's link is reversed once with it, then each area's id put in its place (a reverse()
+# costs ≈ 25 µs: 35 areas on the national page, a province's page has one per commune).
 _ID_SLOT = 987_654_321
 
 
