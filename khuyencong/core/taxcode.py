@@ -30,16 +30,21 @@ def tax_code_check_digit(first9: str) -> int | None:
     return None if check == 10 else check
 
 
-@lru_cache(maxsize=1024)
 def validate_tax_code(code: str) -> str:
     """Return the normalised code ("0100109106" or "0100109106-001") or raise ``ValueError``.
 
     Surrounding whitespace and inner spaces are ignored; 13 digits without the hyphen are accepted
-    and returned in the hyphenated form. Cached: an import checks each row's code when typing the cell and
-    again in the profile rules (an error is not cached and is raised each time).
+    and returned in the hyphenated form.
     """
     if not isinstance(code, str):
         raise TypeError(f"Mã số thuế phải là chuỗi, không phải {type(code).__name__}")
+    return _validated(code)
+
+
+@lru_cache(maxsize=1024)
+def _validated(code: str) -> str:
+    """Cached (after the type check, so that any value gets its message): an import checks each row's code when
+    typing the cell and again in the profile rules. An error is not cached and is raised each time."""
     compact = "".join(code.split())
     if not compact:
         raise ValueError("Mã số thuế trống")

@@ -91,8 +91,10 @@ def test_rejections_name_the_problem(code, problem):
 
 
 def test_wrong_types():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="Mã số thuế phải là chuỗi, không phải int"):
         validate_tax_code(100109106)
+    with pytest.raises(TypeError, match="Mã số thuế phải là chuỗi, không phải list"):
+        validate_tax_code(["0100109106"])  # unhashable: the message, not the cache's "unhashable type"
     assert not is_valid_tax_code(None)
     with pytest.raises(ValueError):
         tax_code_check_digit("12345678")
